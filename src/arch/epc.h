@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Enclave Page Cache and its map. EPC memory is supplied by the caller in
+ * sections (hardware has several too); every 4 KiB page of a section has an
+ * EPCM entry. An address that lies in no section is "not in EPC".
+ */
+#ifndef SOFTSGX_ARCH_EPC_H
+#define SOFTSGX_ARCH_EPC_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/cpu.h"
+
+struct sgx_epcm_entry {
+	atomic_bool busy; /* an SGX instruction holds the page */
+	bool valid;
+	bool blocked;
+	bool pending;
+	bool modified;
+	bool pr;
+	uint8_t perm; /* SGX_SECINFO_R | _W | _X */
+	uint8_t page_type; /* enum sgx_page_type */
+	uint64_t enclave_addr; /* ENCLAVEADDRESS */
+	uint64_t secs; /* ENCLAVESECS: EPC address of the owning SECS */
+};
+
+struct sgx_epc_section {
+	uintptr_t base;
+	size_t nr_pages;
+	struct sgx_epcm_entry *epcm;
+};
+
+/* Adds nr_pages of page-aligned memory at base to the EPC; NULL on error. */
+struct sgx_epc_section *sgx_epc_add_section(struct sgx_cpu *cpu, void *base,
+					    size_t nr_pages);
+/* Removes a section; refused (false) while any of its pages is valid. */
+bool sgx_epc_remove_section(struct sgx_cpu *cpu,
+			    struct sgx_epc_section *section);
+
+/* The EPCM entry of the page holding addr, or NULL if addr is not in EPC. */
+struct sgx_epcm_entry *sgx_epcm_lookup(struct sgx_cpu *cpu, uintptr_t addr);
+
+/* Per-page interlock: a second instruction on a busy page gets #GP. */
+static inline bool sgx_epcm_trylock(struct sgx_epcm_entry *e)
+{
+	return !atomic_exchange_explicit(&e->busy, true, memory_order_acquire);
+}
+
+static inline void sgx_epcm_unlock(struct sgx_epcm_entry *e)
+{
+	atomic_store_explicit(&e->busy, false, memory_order_release);
+}
+
+#endif /* SOFTSGX_ARCH_EPC_H */
