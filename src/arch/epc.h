@@ -54,4 +54,26 @@ static inline void sgx_epcm_unlock(struct sgx_epcm_entry *e)
 	atomic_store_explicit(&e->busy, false, memory_order_release);
 }
 
+/* Makes an entry VALID with the given attributes; the busy lock is kept. */
+static inline void sgx_epcm_set(struct sgx_epcm_entry *e, uint8_t page_type,
+				uint8_t perm, uint64_t enclave_addr,
+				uint64_t secs)
+{
+	e->valid = true;
+	e->blocked = false;
+	e->pending = false;
+	e->modified = false;
+	e->pr = false;
+	e->perm = perm;
+	e->page_type = page_type;
+	e->enclave_addr = enclave_addr;
+	e->secs = secs;
+}
+
+static inline void sgx_epcm_clear(struct sgx_epcm_entry *e)
+{
+	sgx_epcm_set(e, 0, 0, 0, 0);
+	e->valid = false;
+}
+
 #endif /* SOFTSGX_ARCH_EPC_H */

@@ -25,7 +25,6 @@ struct sgx_secs_hidden {
 	EVP_MD_CTX *mrenclave_ctx; /* running measurement until EINIT */
 	atomic_uint_fast64_t nr_children; /* VIRTCHILDCNT */
 	atomic_uint nr_active; /* logical processors inside the enclave */
-	atomic_bool measure_busy; /* EADD/EEXTEND/EINIT interlock */
 };
 
 _Static_assert(SGX_SECS_HIDDEN_OFFSET + sizeof(struct sgx_secs_hidden) <=

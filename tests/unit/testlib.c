@@ -125,9 +125,8 @@ void *test_read_vector(const char *name, size_t *len)
 	fseek(f, 0, SEEK_END);
 	size = ftell(f);
 	fseek(f, 0, SEEK_SET);
-	buf = aligned_alloc(SGX_PAGE_SIZE,
-			    ((size_t)size + SGX_PAGE_SIZE) &
-				    ~(SGX_PAGE_SIZE - 1));
+	buf = aligned_alloc(SGX_PAGE_SIZE, ((size_t)size + SGX_PAGE_SIZE) &
+						   ~(SGX_PAGE_SIZE - 1));
 	assert_non_null(buf);
 	assert_int_equal(fread(buf, 1, (size_t)size, f), (size_t)size);
 	fclose(f);
