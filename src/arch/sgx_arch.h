@@ -137,7 +137,7 @@ struct sgx_attributes {
 #define SGX_SECINFO_PENDING (1ULL << 3)
 #define SGX_SECINFO_MODIFIED (1ULL << 4)
 #define SGX_SECINFO_PR (1ULL << 5)
-#define SGX_SECINFO_PERMISSION_MASK                                            \
+#define SGX_SECINFO_PERMISSION_MASK \
 	(SGX_SECINFO_R | SGX_SECINFO_W | SGX_SECINFO_X)
 #define SGX_SECINFO_PAGE_TYPE_SHIFT 8
 #define SGX_SECINFO_PAGE_TYPE_MASK (0xFFULL << SGX_SECINFO_PAGE_TYPE_SHIFT)
@@ -384,7 +384,7 @@ struct sgx_keyrequest {
  * The size and every field offset, checked at compile time against the
  * SDM tables (sgx-architecture spec section 2 and 12).
  */
-#define SGX_ASSERT_OFFSET(type, field, off)                                    \
+#define SGX_ASSERT_OFFSET(type, field, off) \
 	_Static_assert(offsetof(type, field) == (off), #type "." #field)
 
 _Static_assert(sizeof(struct sgx_attributes) == 16, "ATTRIBUTES");
