@@ -72,11 +72,31 @@ struct sgx_fault {
 	uint64_t addr;
 };
 
+/*
+ * Linear-to-EPC translation, the emulator's stand-in for the page tables:
+ * the EPC address backing the page mapped at linaddr, or 0 when no EPC page
+ * is mapped there (the access then takes a non-SGX #PF).
+ */
+typedef uintptr_t (*sgx_translate_t)(void *ctx, uint64_t linaddr);
+
+/* The hidden per-processor state of enclave mode (spec 7.1). */
+struct sgx_lp_enclave {
+	bool active; /* ENCLAVE_MODE */
+	struct sgx_secs *secs; /* EPC address of the active SECS */
+	struct sgx_tcs *tcs; /* EPC address of the TCS entered */
+	uint64_t tcs_linaddr;
+	uint64_t save_fsbase; /* outside FS/GS bases, restored on exit */
+	uint64_t save_gsbase;
+};
+
 /* One logical processor: a thread executing SGX instructions. */
 struct sgx_lp {
 	struct sgx_cpu *cpu;
 	uint64_t lepubkeyhash[4]; /* IA32_SGXLEPUBKEYHASH0..3 (MSR 0x8C..) */
 	struct sgx_fault fault;
+	sgx_translate_t translate;
+	void *translate_ctx;
+	struct sgx_lp_enclave encl;
 };
 
 /* Intel's launch-enclave signer hash: the reset value of the LE hash MSRs. */

@@ -7,30 +7,7 @@
 #include "arch/measure.h"
 #include "arch/secs.h"
 #include "arch/util.h"
-
-/* Standard-format XSAVE layout of each state component: offset, size. */
-static const struct {
-	uint16_t offset, size;
-} xsave_component[19] = {
-	[2] = { 576, 256 }, [3] = { 960, 64 },	 [4] = { 1024, 64 },
-	[5] = { 1088, 64 }, [6] = { 1152, 512 }, [7] = { 1664, 1024 },
-	[9] = { 2688, 8 },  [17] = { 2752, 64 }, [18] = { 2816, 8192 },
-};
-
-static uint64_t xsave_size(uint64_t xfrm)
-{
-	uint64_t size = 576; /* legacy region + XSAVE header */
-
-	for (unsigned int i = 2; i < 19; i++) {
-		uint64_t end = xsave_component[i].offset +
-			       (uint64_t)xsave_component[i].size;
-
-		if ((xfrm & (1ULL << i)) && xsave_component[i].size &&
-		    end > size)
-			size = end;
-	}
-	return size;
-}
+#include "arch/xsave.h"
 
 /* A value XSETBV would accept as XCR0, within what the CPU permits. */
 static bool xfrm_legal(const struct sgx_cpu_features *f, uint64_t xfrm)
@@ -80,7 +57,7 @@ static bool secs_valid(const struct sgx_cpu_features *f,
 	if (s->miscselect & ~f->miscselect_mask)
 		return false;
 	if ((uint64_t)s->ssa_frame_size * SGX_PAGE_SIZE <
-	    xsave_size(s->attributes.xfrm) + sizeof(struct sgx_gprsgx) +
+	    sgx_xsave_size(s->attributes.xfrm) + sizeof(struct sgx_gprsgx) +
 		    misc_size(s->miscselect))
 		return false;
 	if (mode64 ? !canonical(s->base) : s->base >= (1ULL << 32))

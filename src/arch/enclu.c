@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: MIT
+#include <string.h>
+
+#include "arch/enclu.h"
+#include "arch/epc.h"
+#include "arch/keys.h"
+#include "arch/secs.h"
+#include "arch/util.h"
+#include "arch/xsave.h"
+
+/* #PF error code bits (user mode accesses). */
+#define PF_PRESENT (1U << 0)
+#define PF_WRITE (1U << 1)
+#define PF_USER (1U << 2)
+#define PF_INSTR (1U << 4)
+
+static bool canonical(uint64_t addr)
+{
+	return (uint64_t)((int64_t)(addr << 16) >> 16) == addr;
+}
+
+/* The EPC page mapped at linaddr (page-aligned), and its EPCM entry. */
+static uintptr_t translate(struct sgx_lp *lp, uint64_t linaddr,
+			   struct sgx_epcm_entry **entry)
+{
+	uintptr_t epc;
+
+	if (!lp->translate)
+		return 0;
+	epc = lp->translate(lp->translate_ctx, linaddr & ~(SGX_PAGE_SIZE - 1));
+	if (!epc)
+		return 0;
+	*entry = sgx_epcm_lookup(lp->cpu, epc);
+	return *entry ? epc : 0;
+}
+
+static bool epcm_usable(const struct sgx_epcm_entry *e, uint64_t linaddr)
+{
+	return e->valid && !e->blocked && !e->pending && !e->modified &&
+	       e->enclave_addr == (linaddr & ~(SGX_PAGE_SIZE - 1));
+}
+
+/*
+ * An SSA page must be a present, readable and writable REG page of the
+ * enclave at its own linear address (EENTER step 9).
+ */
+static int check_ssa_page(struct sgx_lp *lp, uint64_t linaddr, uintptr_t secs,
+			  uintptr_t *epc)
+{
+	struct sgx_epcm_entry *e;
+
+	*epc = translate(lp, linaddr, &e);
+	if (!*epc)
+		return sgx_fault_pf(lp, linaddr, PF_USER | PF_WRITE);
+	if (!epcm_usable(e, linaddr) || e->page_type != SGX_PAGE_TYPE_REG ||
+	    e->secs != secs ||
+	    (e->perm & (SGX_SECINFO_R | SGX_SECINFO_W)) !=
+		    (SGX_SECINFO_R | SGX_SECINFO_W))
+		return sgx_fault_pf(lp, linaddr,
+				    X86_PF_SGX | PF_USER | PF_WRITE |
+					    PF_PRESENT);
+	return 0;
+}
+
+struct ssa_frame {
+	uintptr_t xsave; /* EPC address of the frame start */
+	size_t xsave_len;
+	struct sgx_gprsgx *gpr;
+	struct sgx_exinfo *exinfo;
+};
+
+/* Locates frame index in the TCS's SSA and checks every page it uses. */
+static int ssa_frame(struct sgx_lp *lp, const struct sgx_secs *secs,
+		     const struct sgx_tcs *tcs, uintptr_t secs_epc,
+		     uint32_t index, struct ssa_frame *f)
+{
+	uint64_t frame_size = (uint64_t)secs->ssa_frame_size * SGX_PAGE_SIZE;
+	uint64_t start = secs->base + tcs->ssa_offset + frame_size * index;
+	uint64_t gpr_la = start + frame_size - sizeof(struct sgx_gprsgx);
+	uintptr_t epc;
+	int ret;
+
+	f->xsave_len = sgx_xsave_size(secs->attributes.xfrm);
+	for (uint64_t off = 0; off < f->xsave_len; off += SGX_PAGE_SIZE) {
+		ret = check_ssa_page(lp, start + off, secs_epc, &epc);
+		if (ret)
+			return ret;
+		if (!off)
+			f->xsave = epc;
+	}
+	ret = check_ssa_page(lp, gpr_la, secs_epc, &epc);
+	if (ret)
+		return ret;
+	f->gpr = (struct sgx_gprsgx *)(epc + (gpr_la & (SGX_PAGE_SIZE - 1)));
+	/* EXINFO sits just below GPRSGX, in the same page for 4 KiB frames. */
+	f->exinfo = (struct sgx_exinfo *)((char *)f->gpr -
+					  sizeof(struct sgx_exinfo));
+	return 0;
+}
+
+/* Entry checks shared by EENTER and ERESUME: steps 2-8 and 12. */
+static int entry_tcs(struct sgx_lp *lp, const struct sgx_regs *regs,
+		     struct sgx_epcm_entry **tcs_entry, struct sgx_tcs **tcs)
+{
+	struct sgx_epcm_entry *e = NULL;
+	uintptr_t epc;
+
+	if (lp->encl.active)
+		return sgx_fault_gp(lp);
+	if (!IS_ALIGNED(regs->rbx, SGX_PAGE_SIZE))
+		return sgx_fault_gp(lp);
+	epc = translate(lp, regs->rbx, &e);
+	if (!epc)
+		return sgx_fault_pf(lp, regs->rbx, PF_USER);
+	if (!canonical(regs->rcx))
+		return sgx_fault_gp(lp);
+	if (!sgx_epcm_trylock(e))
+		return sgx_fault_gp(lp);
+	if (!epcm_usable(e, regs->rbx) || e->page_type != SGX_PAGE_TYPE_TCS) {
+		sgx_epcm_unlock(e);
+		return sgx_fault_pf(lp, regs->rbx,
+				    X86_PF_SGX | PF_USER | PF_PRESENT);
+	}
+	*tcs_entry = e;
+	*tcs = (struct sgx_tcs *)epc;
+	return 0;
+}
+
+static int entry_checks(struct sgx_lp *lp, const struct sgx_secs *secs,
+			const struct sgx_tcs *tcs)
+{
+	if (!IS_ALIGNED(tcs->ssa_offset, SGX_PAGE_SIZE) ||
+	    !IS_ALIGNED(tcs->fs_offset, SGX_PAGE_SIZE) ||
+	    !IS_ALIGNED(tcs->gs_offset, SGX_PAGE_SIZE) ||
+	    (tcs->flags & SGX_TCS_RESERVED_MASK))
+		return sgx_fault_gp(lp);
+	/* softsgx runs 64-bit code only: a 32-bit enclave cannot enter. */
+	if (!sgx_secs_initialized(secs) ||
+	    !(secs->attributes.flags & SGX_ATTR_MODE64BIT))
+		return sgx_fault_gp(lp);
+	if (!(tcs->flags & SGX_TCS_DBGOPTIN) &&
+	    !!(tcs->flags & SGX_TCS_AEXNOTIFY) !=
+		    !!(secs->attributes.flags & SGX_ATTR_AEXNOTIFY))
+		return sgx_fault_gp(lp);
+	if (!canonical(secs->base + tcs->fs_offset) ||
+	    !canonical(secs->base + tcs->gs_offset))
+		return sgx_fault_gp(lp);
+	if (tcs->state == SGX_TCS_ACTIVE)
+		return sgx_fault_gp(lp);
+	return 0;
+}
+
+/* Commits an entry: the processor is now in enclave mode on this TCS. */
+static void enter_enclave_mode(struct sgx_lp *lp, struct sgx_secs *secs,
+			       struct sgx_tcs *tcs, struct sgx_regs *regs)
+{
+	lp->encl.active = true;
+	lp->encl.secs = secs;
+	lp->encl.tcs = tcs;
+	lp->encl.tcs_linaddr = regs->rbx;
+	lp->encl.save_fsbase = regs->fsbase;
+	lp->encl.save_gsbase = regs->gsbase;
+	tcs->exit_addr = regs->rcx;
+	tcs->state = SGX_TCS_ACTIVE;
+	atomic_fetch_add(&sgx_secs_hidden(secs)->nr_active, 1);
+}
+
+static void leave_enclave_mode(struct sgx_lp *lp, struct sgx_regs *regs)
+{
+	struct sgx_secs *secs = lp->encl.secs;
+
+	regs->fsbase = lp->encl.save_fsbase;
+	regs->gsbase = lp->encl.save_gsbase;
+	lp->encl.tcs->state = SGX_TCS_INACTIVE;
+	lp->encl.active = false;
+	atomic_fetch_sub(&sgx_secs_hidden(secs)->nr_active, 1);
+}
+
+static struct sgx_secs *tcs_secs(const struct sgx_epcm_entry *tcs_entry)
+{
+	return (struct sgx_secs *)(uintptr_t)tcs_entry->secs;
+}
+
+int sgx_eenter(struct sgx_lp *lp, struct sgx_regs *regs)
+{
+	struct sgx_epcm_entry *tcs_entry;
+	struct sgx_secs *secs;
+	struct sgx_tcs *tcs;
+	struct ssa_frame frame;
+	int ret;
+
+	ret = entry_tcs(lp, regs, &tcs_entry, &tcs);
+	if (ret)
+		return ret;
+	secs = tcs_secs(tcs_entry);
+	ret = entry_checks(lp, secs, tcs);
+	if (!ret && tcs->ssa_index >= tcs->nr_ssa_frames)
+		ret = sgx_fault_gp(lp);
+	if (!ret)
+		ret = ssa_frame(lp, secs, tcs, tcs_entry->secs, tcs->ssa_index,
+				&frame);
+	if (!ret && !canonical(secs->base + tcs->entry_offset))
+		ret = sgx_fault_gp(lp);
+	if (ret)
+		goto out;
+
+	enter_enclave_mode(lp, secs, tcs, regs);
+	frame.gpr->ursp = regs->rsp;
+	frame.gpr->urbp = regs->rbp;
+	regs->rcx = regs->rip + SGX_ENCLU_LEN;
+	regs->rax = tcs->ssa_index;
+	regs->rip = secs->base + tcs->entry_offset;
+	regs->fsbase = secs->base + tcs->fs_offset;
+	regs->gsbase = secs->base + tcs->gs_offset;
+out:
+	sgx_epcm_unlock(tcs_entry);
+	return ret;
+}
+
+/* XRSTOR would fault on a header that is not the standard form for XFRM. */
+static bool xsave_header_valid(const struct ssa_frame *f, uint64_t xfrm)
+{
+	const uint8_t *hdr = (const uint8_t *)f->xsave + SGX_XSAVE_LEGACY_SIZE;
+	uint64_t xstate_bv;
+
+	memcpy(&xstate_bv, hdr, sizeof(xstate_bv));
+	return !(xstate_bv & ~xfrm) && all_zero(hdr + 8, 16);
+}
+
+static void restore_gprs(struct sgx_regs *regs, const struct sgx_gprsgx *gpr)
+{
+	/* GPRSGX starts with the same 18 registers in the same order. */
+	memcpy(regs, gpr, offsetof(struct sgx_regs, fsbase));
+	regs->fsbase = gpr->fsbase;
+	regs->gsbase = gpr->gsbase;
+}
+
+int sgx_eresume(struct sgx_lp *lp, struct sgx_regs *regs, const void **xsave,
+		size_t *xsave_len)
+{
+	struct sgx_epcm_entry *tcs_entry;
+	struct sgx_secs *secs;
+	struct sgx_tcs *tcs;
+	struct ssa_frame frame;
+	struct sgx_regs saved = *regs;
+	int ret;
+
+	ret = entry_tcs(lp, regs, &tcs_entry, &tcs);
+	if (ret)
+		return ret;
+	secs = tcs_secs(tcs_entry);
+	ret = entry_checks(lp, secs, tcs);
+	if (!ret && tcs->ssa_index == 0)
+		ret = sgx_fault_gp(lp);
+	if (!ret)
+		ret = ssa_frame(lp, secs, tcs, tcs_entry->secs,
+				tcs->ssa_index - 1, &frame);
+	if (!ret &&
+	    (!canonical(frame.gpr->rip) || !canonical(frame.gpr->fsbase) ||
+	     !canonical(frame.gpr->gsbase) ||
+	     !xsave_header_valid(&frame, secs->attributes.xfrm)))
+		ret = sgx_fault_gp(lp);
+	if (ret)
+		goto out;
+
+	enter_enclave_mode(lp, secs, tcs, &saved);
+	restore_gprs(regs, frame.gpr);
+	tcs->ssa_index--;
+	*xsave = (const void *)frame.xsave;
+	*xsave_len = frame.xsave_len;
+out:
+	sgx_epcm_unlock(tcs_entry);
+	return ret;
+}
+
+int sgx_eexit(struct sgx_lp *lp, struct sgx_regs *regs)
+{
+	if (!lp->encl.active || !canonical(regs->rbx))
+		return sgx_fault_gp(lp);
+	regs->rip = regs->rbx;
+	regs->rcx = lp->encl.tcs->exit_addr;
+	leave_enclave_mode(lp, regs);
+	return 0;
+}
+
+/* Which exceptions the SSA reports (spec 2.5.2). */
+static bool aex_reported(const struct sgx_secs *secs,
+			 const struct sgx_aex_event *ev)
+{
+	if (!ev->exception)
+		return false;
+	switch (ev->vector) {
+	case 0: /* #DE */
+	case 1: /* #DB */
+	case 3: /* #BP */
+	case 5: /* #BR */
+	case 6: /* #UD */
+	case 16: /* #MF */
+	case 17: /* #AC */
+	case 19: /* #XM */
+		return true;
+	case X86_TRAP_GP:
+	case X86_TRAP_PF:
+		return secs->miscselect & SGX_MISC_EXINFO;
+	default:
+		return false;
+	}
+}
+
+static void aex_record_exit(const struct sgx_secs *secs,
+			    const struct sgx_aex_event *ev,
+			    const struct ssa_frame *f)
+{
+	uint32_t type =
+		ev->software ? SGX_EXITINFO_TYPE_SW : SGX_EXITINFO_TYPE_HW;
+
+	f->gpr->exitinfo = 0;
+	if (!aex_reported(secs, ev))
+		return;
+	f->gpr->exitinfo = SGX_EXITINFO_VALID |
+			   (type << SGX_EXITINFO_TYPE_SHIFT) | ev->vector;
+	if ((secs->miscselect & SGX_MISC_EXINFO) &&
+	    (ev->vector == X86_TRAP_PF || ev->vector == X86_TRAP_GP)) {
+		f->exinfo->maddr = ev->vector == X86_TRAP_PF ? ev->addr : 0;
+		f->exinfo->errcd = ev->error_code;
+		f->exinfo->reserved = 0;
+	}
+}
+
+/* The synthetic state an AEX leaves in the registers (Table 40-1). */
+static void aex_synthetic_state(struct sgx_lp *lp, struct sgx_regs *regs,
+				const struct sgx_gprsgx *gpr)
+{
+	uint64_t rflags = regs->rflags & ~(X86_EFLAGS_ARITH | X86_EFLAGS_RF);
+
+	memset(regs, 0, offsetof(struct sgx_regs, rflags));
+	regs->rax = ERESUME;
+	regs->rbx = lp->encl.tcs_linaddr;
+	regs->rcx = lp->encl.tcs->exit_addr;
+	regs->rsp = gpr->ursp;
+	regs->rbp = gpr->urbp;
+	regs->rip = regs->rcx;
+	regs->rflags = rflags;
+}
+
+void sgx_aex(struct sgx_lp *lp, struct sgx_regs *regs,
+	     const struct sgx_aex_event *event, const void *xsave,
+	     size_t xsave_len)
+{
+	struct sgx_secs *secs = lp->encl.secs;
+	struct sgx_tcs *tcs = lp->encl.tcs;
+	struct sgx_epcm_entry *tcs_entry =
+		sgx_epcm_lookup(lp->cpu, (uintptr_t)tcs);
+	struct ssa_frame f;
+
+	/*
+	 * EENTER/ERESUME checked this frame; only an SGX2 change made since
+	 * could fail it, and hardware then still completes the exit.
+	 */
+	if (!ssa_frame(lp, secs, tcs, tcs_entry->secs, tcs->ssa_index, &f)) {
+		memcpy(f.gpr, regs, offsetof(struct sgx_regs, fsbase));
+		f.gpr->fsbase = regs->fsbase;
+		f.gpr->gsbase = regs->gsbase;
+		memset((void *)f.xsave, 0, f.xsave_len);
+		memcpy((void *)f.xsave, xsave,
+		       xsave_len < f.xsave_len ? xsave_len : f.xsave_len);
+		aex_record_exit(secs, event, &f);
+		aex_synthetic_state(lp, regs, f.gpr);
+	}
+	tcs->ssa_index++;
+	leave_enclave_mode(lp, regs);
+}
+
+/*
+ * An explicit memory operand of an ENCLU leaf run inside the enclave
+ * (spec 6): inside ELRANGE (#GP), a usable REG page of this enclave with
+ * the needed permission (#PF). Returns its EPC address in *epc.
+ */
+static int enclave_operand(struct sgx_lp *lp, uint64_t linaddr, size_t align,
+			   bool write, uintptr_t *epc)
+{
+	const struct sgx_secs *secs = lp->encl.secs;
+	uint8_t need = write ? SGX_SECINFO_W : SGX_SECINFO_R;
+	struct sgx_epcm_entry *e = NULL;
+	uintptr_t page;
+
+	if (!IS_ALIGNED(linaddr, align) || linaddr < secs->base ||
+	    linaddr - secs->base >= secs->size)
+		return sgx_fault_gp(lp);
+	page = translate(lp, linaddr, &e);
+	if (!page)
+		return sgx_fault_pf(lp, linaddr,
+				    PF_USER | (write ? PF_WRITE : 0));
+	if (!epcm_usable(e, linaddr) || e->page_type != SGX_PAGE_TYPE_REG ||
+	    e->secs != (uintptr_t)secs || !(e->perm & need))
+		return sgx_fault_pf(lp, linaddr,
+				    X86_PF_SGX | PF_USER | PF_PRESENT |
+					    (write ? PF_WRITE : 0));
+	*epc = page + (linaddr & (SGX_PAGE_SIZE - 1));
+	return 0;
+}
+
+/* Leaves that return a code in RAX: ZF says error; CF/PF/AF/OF/SF clear. */
+static void set_status(struct sgx_regs *regs, int code)
+{
+	regs->rflags &= ~X86_EFLAGS_ARITH;
+	if (code)
+		regs->rflags |= X86_EFLAGS_ZF;
+	regs->rax = (uint64_t)code;
+}
+
+int sgx_enclu_ereport(struct sgx_lp *lp, struct sgx_regs *regs)
+{
+	uintptr_t ti, data, out;
+	struct sgx_report report;
+	int ret;
+
+	if (!lp->encl.active)
+		return sgx_fault_gp(lp);
+	ret = enclave_operand(lp, regs->rbx, 512, false, &ti);
+	if (!ret)
+		ret = enclave_operand(lp, regs->rcx, 128, false, &data);
+	if (!ret)
+		ret = enclave_operand(lp, regs->rdx, 512, true, &out);
+	if (!ret)
+		ret = sgx_ereport(&lp->cpu->platform, lp->encl.secs,
+				  (const struct sgx_targetinfo *)ti,
+				  (const uint8_t *)data, &report);
+	if (ret)
+		return ret;
+	memcpy((void *)out, &report, sizeof(report));
+	return 0;
+}
+
+int sgx_enclu_egetkey(struct sgx_lp *lp, struct sgx_regs *regs)
+{
+	uint8_t key[SGX_KEY_SIZE];
+	uintptr_t req, out;
+	int ret;
+
+	if (!lp->encl.active)
+		return sgx_fault_gp(lp);
+	ret = enclave_operand(lp, regs->rbx, 512, false, &req);
+	if (!ret)
+		ret = enclave_operand(lp, regs->rcx, 16, true, &out);
+	if (ret)
+		return ret;
+	ret = sgx_egetkey(&lp->cpu->platform, lp->encl.secs,
+			  (const struct sgx_keyrequest *)req, key);
+	if (encls_faulted(ret))
+		return ret;
+	if (!ret)
+		memcpy((void *)out, key, sizeof(key));
+	set_status(regs, ret);
+	return 0;
+}
+
+bool sgx_epcm_denies(struct sgx_lp *lp, uint64_t linaddr, bool write,
+		     bool fetch)
+{
+	const struct sgx_secs *secs = lp->encl.secs;
+	struct sgx_epcm_entry *e = NULL;
+	uint8_t need = fetch ? SGX_SECINFO_X :
+		       write ? SGX_SECINFO_W :
+			       SGX_SECINFO_R;
+
+	if (!translate(lp, linaddr, &e))
+		return false;
+	return !epcm_usable(e, linaddr) || e->page_type != SGX_PAGE_TYPE_REG ||
+	       e->secs != (uintptr_t)secs || !(e->perm & need);
+}
