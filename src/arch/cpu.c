@@ -38,19 +38,14 @@ int sgx_cpu_init(struct sgx_cpu *cpu, const struct sgx_cpu_features *features,
 		sgx_cpu_default_features(&cpu->features);
 	cpu->platform = *platform;
 	atomic_init(&cpu->next_eid, 1);
-	return pthread_rwlock_init(&cpu->epc_lock, NULL) ? -1 : 0;
+	atomic_init(&cpu->epc_table, NULL);
+	return pthread_mutex_init(&cpu->epc_lock, NULL) ? -1 : 0;
 }
 
 void sgx_cpu_destroy(struct sgx_cpu *cpu)
 {
-	for (size_t i = 0; i < cpu->nr_sections; i++) {
-		free(cpu->sections[i]->epcm);
-		free(cpu->sections[i]);
-	}
-	free(cpu->sections);
-	cpu->sections = NULL;
-	cpu->nr_sections = 0;
-	pthread_rwlock_destroy(&cpu->epc_lock);
+	sgx_epc_destroy(cpu);
+	pthread_mutex_destroy(&cpu->epc_lock);
 }
 
 void sgx_lp_init(struct sgx_lp *lp, struct sgx_cpu *cpu)

@@ -37,14 +37,21 @@ struct sgx_cpu_features {
 };
 
 struct sgx_epc_section;
+struct sgx_epc_table;
 
 struct sgx_cpu {
 	struct sgx_cpu_features features;
 	struct sgx_platform platform;
 	atomic_uint_fast64_t next_eid;
-	pthread_rwlock_t epc_lock; /* guards the section table */
-	struct sgx_epc_section **sections; /* sorted by base address */
-	size_t nr_sections;
+	/*
+	 * Every leaf looks pages up, so lookups take no lock: they read an
+	 * immutable snapshot of the sections. Changes (rare: one per
+	 * enclave) publish a new snapshot under epc_lock; replaced ones are
+	 * kept on the retired list until the CPU is destroyed.
+	 */
+	pthread_mutex_t epc_lock;
+	struct sgx_epc_table *_Atomic epc_table;
+	struct sgx_epc_table *retired;
 };
 
 /* Exception vectors an SGX instruction can raise. */

@@ -222,9 +222,13 @@ static bool xsave_header_valid(const struct ssa_frame *f, uint64_t xfrm)
 {
 	const uint8_t *hdr = (const uint8_t *)f->xsave + SGX_XSAVE_LEGACY_SIZE;
 	uint64_t xstate_bv;
+	uint32_t mxcsr;
 
 	memcpy(&xstate_bv, hdr, sizeof(xstate_bv));
-	return !(xstate_bv & ~xfrm) && all_zero(hdr + 8, 16);
+	memcpy(&mxcsr, (const uint8_t *)f->xsave + 24, sizeof(mxcsr));
+	/* MXCSR bits 31:16 are reserved: XRSTOR would #GP on them. */
+	return !(xstate_bv & ~xfrm) && all_zero(hdr + 8, 16) &&
+	       !(mxcsr & 0xFFFF0000U);
 }
 
 static void restore_gprs(struct sgx_regs *regs, const struct sgx_gprsgx *gpr)

@@ -40,6 +40,9 @@ struct sgx_epc_section *sgx_epc_add_section(struct sgx_cpu *cpu, void *base,
 bool sgx_epc_remove_section(struct sgx_cpu *cpu,
 			    struct sgx_epc_section *section);
 
+/* Frees every section and snapshot (the CPU is going away). */
+void sgx_epc_destroy(struct sgx_cpu *cpu);
+
 /* The EPCM entry of the page holding addr, or NULL if addr is not in EPC. */
 struct sgx_epcm_entry *sgx_epcm_lookup(struct sgx_cpu *cpu, uintptr_t addr);
 
