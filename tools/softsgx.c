@@ -23,6 +23,8 @@ static const struct command commands[] = {
 	{ "sign", cmd_sign, "write the SIGSTRUCT of an enclave image" },
 	{ "info", cmd_info, "print and check every field of a SIGSTRUCT" },
 	{ "keygen", cmd_keygen, "create an RSA-3072 e=3 signing key" },
+	{ "einit", cmd_einit,
+	  "build an enclave in a software CPU and run EINIT on it" },
 };
 
 static void usage(FILE *f)

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "arch/sgx_arch.h"
@@ -117,6 +118,9 @@ void sgx_cpu_destroy(struct sgx_cpu *cpu);
 void sgx_lp_init(struct sgx_lp *lp, struct sgx_cpu *cpu);
 /* WRMSR to IA32_SGXLEPUBKEYHASH0..3 from a SHA-256 digest, as Linux does. */
 void sgx_lp_set_lepubkeyhash(struct sgx_lp *lp, const uint8_t hash[32]);
+
+/* "SGX_INVALID_SIGNATURE", "#GP fault", ...: buf is used when needed. */
+const char *sgx_result_name(int ret, char *buf, size_t len);
 
 /* Record a fault on the logical processor and return its ENCLS code. */
 int sgx_fault_gp(struct sgx_lp *lp);

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+#include <stdio.h>
+
+#include "arch/cpu.h"
+
+static const char *const return_code_names[] = {
+	[SGX_SUCCESS] = "SGX_SUCCESS",
+	[SGX_INVALID_SIG_STRUCT] = "SGX_INVALID_SIG_STRUCT",
+	[SGX_INVALID_ATTRIBUTE] = "SGX_INVALID_ATTRIBUTE",
+	[SGX_BLKSTATE] = "SGX_BLKSTATE",
+	[SGX_INVALID_MEASUREMENT] = "SGX_INVALID_MEASUREMENT",
+	[SGX_NOTBLOCKABLE] = "SGX_NOTBLOCKABLE",
+	[SGX_PG_INVLD] = "SGX_PG_INVLD",
+	[SGX_EPC_PAGE_CONFLICT] = "SGX_EPC_PAGE_CONFLICT",
+	[SGX_INVALID_SIGNATURE] = "SGX_INVALID_SIGNATURE",
+	[SGX_MAC_COMPARE_FAIL] = "SGX_MAC_COMPARE_FAIL",
+	[SGX_PAGE_NOT_BLOCKED] = "SGX_PAGE_NOT_BLOCKED",
+	[SGX_NOT_TRACKED] = "SGX_NOT_TRACKED",
+	[SGX_VA_SLOT_OCCUPIED] = "SGX_VA_SLOT_OCCUPIED",
+	[SGX_CHILD_PRESENT] = "SGX_CHILD_PRESENT",
+	[SGX_ENCLAVE_ACT] = "SGX_ENCLAVE_ACT",
+	[SGX_ENTRYEPOCH_LOCKED] = "SGX_ENTRYEPOCH_LOCKED",
+	[SGX_INVALID_EINITTOKEN] = "SGX_INVALID_EINITTOKEN",
+	[SGX_PREV_TRK_INCMPL] = "SGX_PREV_TRK_INCMPL",
+	[SGX_PG_IS_SECS] = "SGX_PG_IS_SECS",
+	[SGX_PAGE_ATTRIBUTES_MISMATCH] = "SGX_PAGE_ATTRIBUTES_MISMATCH",
+	[SGX_PAGE_NOT_MODIFIABLE] = "SGX_PAGE_NOT_MODIFIABLE",
+	[SGX_PAGE_NOT_DEBUGGABLE] = "SGX_PAGE_NOT_DEBUGGABLE",
+	[SGX_TRACK_NOT_REQUIRED] = "SGX_TRACK_NOT_REQUIRED",
+	[SGX_INVALID_REPORTMACSTRUCT] = "SGX_INVALID_REPORTMACSTRUCT",
+	[SGX_INVALID_CPUSVN] = "SGX_INVALID_CPUSVN",
+	[SGX_INVALID_ISVSVN] = "SGX_INVALID_ISVSVN",
+	[SGX_UNMASKED_EVENT] = "SGX_UNMASKED_EVENT",
+	[SGX_INVALID_KEYNAME] = "SGX_INVALID_KEYNAME",
+};
+
+const char *sgx_result_name(int ret, char *buf, size_t len)
+{
+	size_t n = sizeof(return_code_names) / sizeof(return_code_names[0]);
+
+	if (encls_faulted(ret)) {
+		snprintf(buf, len, "%s fault",
+			 ENCLS_TRAPNR(ret) == X86_TRAP_PF ? "#PF" :
+			 ENCLS_TRAPNR(ret) == X86_TRAP_GP ? "#GP" :
+							    "exception");
+		return buf;
+	}
+	if (ret >= 0 && (size_t)ret < n && return_code_names[ret])
+		return return_code_names[ret];
+	snprintf(buf, len, "SGX error %d", ret);
+	return buf;
+}
