@@ -183,9 +183,9 @@ static struct sgx_secs *tcs_secs(const struct sgx_epcm_entry *tcs_entry)
 
 int sgx_eenter(struct sgx_lp *lp, struct sgx_regs *regs)
 {
-	struct sgx_epcm_entry *tcs_entry;
+	struct sgx_epcm_entry *tcs_entry = NULL;
 	struct sgx_secs *secs;
-	struct sgx_tcs *tcs;
+	struct sgx_tcs *tcs = NULL;
 	struct ssa_frame frame;
 	int ret;
 
@@ -242,9 +242,9 @@ static void restore_gprs(struct sgx_regs *regs, const struct sgx_gprsgx *gpr)
 int sgx_eresume(struct sgx_lp *lp, struct sgx_regs *regs, const void **xsave,
 		size_t *xsave_len)
 {
-	struct sgx_epcm_entry *tcs_entry;
+	struct sgx_epcm_entry *tcs_entry = NULL;
 	struct sgx_secs *secs;
-	struct sgx_tcs *tcs;
+	struct sgx_tcs *tcs = NULL;
 	struct ssa_frame frame;
 	struct sgx_regs saved = *regs;
 	int ret;
@@ -415,7 +415,7 @@ static void set_status(struct sgx_regs *regs, int code)
 
 int sgx_enclu_ereport(struct sgx_lp *lp, struct sgx_regs *regs)
 {
-	uintptr_t ti, data, out;
+	uintptr_t ti = 0, data = 0, out = 0;
 	struct sgx_report report;
 	int ret;
 
@@ -439,7 +439,7 @@ int sgx_enclu_ereport(struct sgx_lp *lp, struct sgx_regs *regs)
 int sgx_enclu_egetkey(struct sgx_lp *lp, struct sgx_regs *regs)
 {
 	uint8_t key[SGX_KEY_SIZE];
-	uintptr_t req, out;
+	uintptr_t req = 0, out = 0;
 	int ret;
 
 	if (!lp->encl.active)
