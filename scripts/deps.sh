@@ -14,6 +14,7 @@ need=(
 	"linux-libc-dev:/usr/include/x86_64-linux-gnu/asm/sgx.h"
 	"python3:/usr/bin/python3"
 	"clang-format:/usr/bin/clang-format"
+	"libcapstone-dev:/usr/include/capstone/capstone.h"
 )
 
 missing=()
