@@ -1355,8 +1355,8 @@ static int patch_stack(struct softsgx_vdso *v, const Elf64_auxv_t *av,
 
 int softsgx_vdso_install(struct softsgx_vdso *v)
 {
-	Elf64_auxv_t *av;
-	size_t nr, ehdr;
+	Elf64_auxv_t *av = NULL;
+	size_t nr = 0, ehdr;
 	uintptr_t lo, hi;
 	int ret;
 
