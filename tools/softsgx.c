@@ -25,6 +25,8 @@ static const struct command commands[] = {
 	{ "keygen", cmd_keygen, "create an RSA-3072 e=3 signing key" },
 	{ "einit", cmd_einit,
 	  "build an enclave in a software CPU and run EINIT on it" },
+	{ "run", cmd_run,
+	  "run a program with softsgx as its SGX driver and CPU" },
 	{ "platform", cmd_platform,
 	  "show the emulated platform (state file, CPUSVN, key id)" },
 };

@@ -66,13 +66,26 @@ static uint64_t elrange_backing(const struct sgx_secs *secs)
 	return secs->size;
 }
 
+#ifdef MFD_EXEC
+#define SGX_MFD_EXEC MFD_EXEC
+#else
+#define SGX_MFD_EXEC 0x0010U
+#endif
+
 static int backing_map(struct sgx_encl *encl, uint64_t elrange)
 {
 	size_t size = elrange + SGX_PAGE_SIZE;
 	void *alias;
 	int fd;
 
-	fd = memfd_create("softsgx-enclave", MFD_CLOEXEC);
+	/*
+	 * Enclave code runs from mappings of this file: ask for an executable
+	 * memfd explicitly (vm.memfd_noexec may default to noexec); kernels
+	 * before 6.3 do not know the flag and refuse it.
+	 */
+	fd = memfd_create("softsgx-enclave", MFD_CLOEXEC | SGX_MFD_EXEC);
+	if (fd < 0 && errno == EINVAL)
+		fd = memfd_create("softsgx-enclave", MFD_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	if (ftruncate(fd, (off_t)size)) {

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Mappings of the enclave device (spec linux-sgx-uapi section 3). Each
+ * enclave VMA is recorded with the protection the program asked for; what
+ * the page tables really get, page by page, is that protection narrowed by
+ * the page's state: a page not added, a TCS, or one whose EPCM permissions
+ * forbid an access is mapped so that the access faults, and softsgx then
+ * reports the fault as the kernel and CPU would (SIGBUS, or an EPCM #PF).
+ */
+#ifndef SOFTSGX_SHIM_MM_H
+#define SOFTSGX_SHIM_MM_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <ucontext.h>
+
+struct sgx_encl;
+
+/* Re-derive the page protections of every mapping of encl. */
+void shim_mm_refresh(struct sgx_encl *encl);
+
+/*
+ * The logical processors' page-table walk: the EPC page backing linaddr
+ * when an enclave page is present and mapped there, else 0.
+ */
+uintptr_t shim_translate(void *ctx, uint64_t linaddr);
+
+/* Host-mode SIGSEGV on an enclave mapping that the kernel reports as SIGBUS. */
+bool shim_mm_sigsegv(siginfo_t *si, ucontext_t *uc);
+
+#endif /* SOFTSGX_SHIM_MM_H */

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Signal ownership. softsgx keeps its own handler for the signals that carry
+ * SGX events (ENCLU traps, faults inside enclaves) and wraps every handler
+ * the program installs, so that a signal taken in enclave mode first does an
+ * AEX and the program's handler then sees the AEP context, as on hardware.
+ * The program always sees its own dispositions through sigaction().
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "shim/fsgs.h"
+#include "shim/shim.h"
+
+#define SHIM_EXPORT __attribute__((visibility("default")))
+
+typedef int (*sigaction_fn)(int, const struct sigaction *, struct sigaction *);
+
+static sigaction_fn real_sigaction;
+static struct sigaction prog_act[NSIG]; /* what the program asked for */
+
+static const int owned_signals[] = { SIGILL, SIGSEGV, SIGBUS, SIGFPE, SIGTRAP };
+
+struct shim_fault_hooks shim_fault_hooks;
+
+static bool owned(int sig)
+{
+	for (size_t i = 0; i < sizeof(owned_signals) / sizeof(int); i++)
+		if (owned_signals[i] == sig)
+			return true;
+	return false;
+}
+
+static void shim_signal_dispatch(int sig, siginfo_t *si, ucontext_t *uc,
+				 struct shim_thread *t, struct shim_bases *b)
+{
+	if (shim_enclu_signal(t, sig, si, uc, b))
+		return;
+	if (shim_in_enclave(t, uc)) {
+		shim_aex_signal(t, sig, si, uc, b);
+		return;
+	}
+	if (sig == SIGILL && shim_fault_hooks.sigill &&
+	    shim_fault_hooks.sigill(si, uc))
+		return;
+	if (sig == SIGSEGV && shim_fault_hooks.sigsegv &&
+	    shim_fault_hooks.sigsegv(si, uc))
+		return;
+	shim_deliver(sig, si, uc);
+}
+
+/*
+ * Every handled signal enters here, possibly with FS/GS still holding an
+ * enclave's bases: nothing before the switch may touch TLS.
+ */
+SHIM_SIGNAL_SAFE static void shim_signal_entry(int sig, siginfo_t *si,
+					       void *ctx)
+{
+	struct shim_thread *t = shim_thread_find();
+	struct shim_bases bases = { shim_rdfsbase(), shim_rdgsbase() };
+	int saved_errno;
+
+	if (t && bases.fs != t->host_fsbase)
+		shim_wrfsbase(t->host_fsbase);
+	if (t && bases.gs != t->host_gsbase)
+		shim_wrgsbase(t->host_gsbase);
+	saved_errno = errno;
+	shim_signal_dispatch(sig, si, ctx, t, &bases);
+	errno = saved_errno;
+	if (bases.fs != shim_rdfsbase())
+		shim_wrfsbase(bases.fs);
+	if (bases.gs != shim_rdgsbase())
+		shim_wrgsbase(bases.gs);
+}
+
+static bool default_ignored(int sig)
+{
+	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH ||
+	       sig == SIGCONT;
+}
+
+/* The default action: the signal is re-raised once the handler returns. */
+static void default_action(int sig, ucontext_t *uc)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+
+	if (default_ignored(sig))
+		return;
+	real_sigaction(sig, &dfl, NULL);
+	sigdelset(&uc->uc_sigmask, sig);
+	syscall(SYS_tgkill, getpid(), (pid_t)shim_raw_gettid(), sig);
+}
+
+static void call_program_handler(int sig, siginfo_t *si, ucontext_t *uc,
+				 const struct sigaction *act)
+{
+	sigset_t mask = act->sa_mask, old;
+
+	if (!(act->sa_flags & SA_NODEFER))
+		sigaddset(&mask, sig);
+	pthread_sigmask(SIG_BLOCK, &mask, &old);
+	if (act->sa_flags & SA_SIGINFO)
+		act->sa_sigaction(sig, si, uc);
+	else
+		act->sa_handler(sig);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+void shim_deliver(int sig, siginfo_t *si, ucontext_t *uc)
+{
+	struct sigaction act = prog_act[sig];
+	bool synchronous = si && si->si_code > 0;
+
+	if (act.sa_handler == SIG_IGN) {
+		/* The kernel forces faults through an ignored disposition. */
+		if (synchronous && owned(sig))
+			default_action(sig, uc);
+		return;
+	}
+	if (act.sa_handler == SIG_DFL) {
+		default_action(sig, uc);
+		return;
+	}
+	if (act.sa_flags & SA_RESETHAND) {
+		struct sigaction dfl = { .sa_handler = SIG_DFL };
+
+		prog_act[sig] = dfl;
+		if (!owned(sig))
+			real_sigaction(sig, &dfl, NULL);
+	}
+	call_program_handler(sig, si, uc, &act);
+}
+
+static int install_wrapper(int sig, const struct sigaction *act)
+{
+	struct sigaction w = *act;
+
+	w.sa_sigaction = shim_signal_entry;
+	w.sa_flags |= SA_SIGINFO | SA_ONSTACK;
+	w.sa_flags &= ~SA_RESETHAND; /* emulated in shim_deliver */
+	return real_sigaction(sig, &w, NULL);
+}
+
+SHIM_EXPORT int sigaction(int sig, const struct sigaction *act,
+			  struct sigaction *old)
+{
+	sigset_t all, saved;
+	int ret = 0;
+
+	if (!real_sigaction || sig <= 0 || sig >= NSIG || sig == SIGKILL ||
+	    sig == SIGSTOP)
+		return real_sigaction ? real_sigaction(sig, act, old) :
+					(errno = EINVAL, -1);
+	/* sigaction is async-signal-safe: no lock, just no interruption. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &saved);
+	if (old)
+		*old = prog_act[sig];
+	if (act) {
+		if (owned(sig))
+			ret = 0;
+		else if (act->sa_handler == SIG_DFL ||
+			 act->sa_handler == SIG_IGN)
+			ret = real_sigaction(sig, act, NULL);
+		else
+			ret = install_wrapper(sig, act);
+		if (!ret)
+			prog_act[sig] = *act;
+	}
+	pthread_sigmask(SIG_SETMASK, &saved, NULL);
+	return ret;
+}
+
+static sighandler_t install_simple(int sig, sighandler_t handler, int flags)
+{
+	struct sigaction sa = { .sa_handler = handler, .sa_flags = flags }, old;
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(sig, &sa, &old) < 0)
+		return SIG_ERR;
+	return old.sa_handler;
+}
+
+/* glibc's signal() has BSD semantics and calls an internal sigaction. */
+SHIM_EXPORT sighandler_t signal(int sig, sighandler_t handler)
+{
+	return install_simple(sig, handler, SA_RESTART);
+}
+
+SHIM_EXPORT sighandler_t bsd_signal(int sig, sighandler_t handler)
+{
+	return install_simple(sig, handler, SA_RESTART);
+}
+
+SHIM_EXPORT sighandler_t sysv_signal(int sig, sighandler_t handler)
+{
+	return install_simple(sig, handler, SA_RESETHAND | SA_NODEFER);
+}
+
+int shim_signals_init(void)
+{
+	struct sigaction ours = { .sa_sigaction = shim_signal_entry,
+				  .sa_flags = SA_SIGINFO | SA_ONSTACK |
+					      SA_RESTART };
+
+	real_sigaction = (sigaction_fn)dlsym(RTLD_NEXT, "sigaction");
+	if (!real_sigaction)
+		return -ENOSYS;
+	/* Inherited dispositions (e.g. SIG_IGN from the parent) stay. */
+	for (int sig = 1; sig < NSIG; sig++)
+		real_sigaction(sig, NULL, &prog_act[sig]);
+	sigemptyset(&ours.sa_mask);
+	for (size_t i = 0; i < sizeof(owned_signals) / sizeof(int); i++)
+		if (real_sigaction(owned_signals[i], &ours, NULL))
+			return -errno;
+	return 0;
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-thread state of the threads that use enclaves. Signal handlers find it
+ * by thread id, not through TLS, because FS may hold an enclave's base when
+ * they run.
+ */
+#ifndef SOFTSGX_SHIM_THREAD_H
+#define SOFTSGX_SHIM_THREAD_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "arch/cpu.h"
+
+struct shim_thread {
+	pid_t tid;
+	struct sgx_lp lp; /* this thread's logical processor */
+	uint64_t host_fsbase; /* the thread's own TLS: FS/GS outside enclaves */
+	uint64_t host_gsbase;
+	void *altstack; /* signal stack: frames never land in the enclave */
+	size_t altstack_size;
+};
+
+/*
+ * The calling thread's state, created on first use. Async-signal-safe (it
+ * allocates with mmap); returns NULL only when memory is exhausted.
+ */
+struct shim_thread *shim_thread_get(void);
+
+/* The calling thread's state if it exists; async-signal-safe, no TLS. */
+struct shim_thread *shim_thread_find(void);
+
+#endif /* SOFTSGX_SHIM_THREAD_H */
