@@ -239,6 +239,7 @@ int main(int argc, char **argv)
 			return 1;
 	}
 	close(fd);
+	free((void *)init.sigstruct);
 	softsgx_image_free(&img);
 	return 0;
 }
