@@ -93,6 +93,7 @@ struct sgx_lp_enclave {
 	struct sgx_secs *secs; /* EPC address of the active SECS */
 	struct sgx_tcs *tcs; /* EPC address of the TCS entered */
 	uint64_t tcs_linaddr;
+	uint64_t epoch; /* tracking epoch at entry */
 	uint64_t save_fsbase; /* outside FS/GS bases, restored on exit */
 	uint64_t save_gsbase;
 };

@@ -19,4 +19,11 @@ int sgx_einit(struct sgx_lp *lp, const void *sigstruct, const void *token,
 	      void *secs);
 int sgx_eremove(struct sgx_lp *lp, void *addr);
 
+/* SGX2 */
+int sgx_eaug(struct sgx_lp *lp, const struct sgx_pageinfo *pginfo, void *addr);
+int sgx_emodpr(struct sgx_lp *lp, const struct sgx_secinfo *secinfo,
+	       void *addr);
+int sgx_emodt(struct sgx_lp *lp, const struct sgx_secinfo *secinfo, void *addr);
+int sgx_etrack(struct sgx_lp *lp, void *secs);
+
 #endif /* SOFTSGX_ARCH_ENCLS_H */

@@ -2,17 +2,12 @@
 #include <string.h>
 
 #include "arch/enclu.h"
+#include "arch/enclu_priv.h"
 #include "arch/epc.h"
 #include "arch/keys.h"
 #include "arch/secs.h"
 #include "arch/util.h"
 #include "arch/xsave.h"
-
-/* #PF error code bits (user mode accesses). */
-#define PF_PRESENT (1U << 0)
-#define PF_WRITE (1U << 1)
-#define PF_USER (1U << 2)
-#define PF_INSTR (1U << 4)
 
 static bool canonical(uint64_t addr)
 {
@@ -20,8 +15,8 @@ static bool canonical(uint64_t addr)
 }
 
 /* The EPC page mapped at linaddr (page-aligned), and its EPCM entry. */
-static uintptr_t translate(struct sgx_lp *lp, uint64_t linaddr,
-			   struct sgx_epcm_entry **entry)
+uintptr_t sgx_translate(struct sgx_lp *lp, uint64_t linaddr,
+			struct sgx_epcm_entry **entry)
 {
 	uintptr_t epc;
 
@@ -34,7 +29,7 @@ static uintptr_t translate(struct sgx_lp *lp, uint64_t linaddr,
 	return *entry ? epc : 0;
 }
 
-static bool epcm_usable(const struct sgx_epcm_entry *e, uint64_t linaddr)
+bool sgx_epcm_usable(const struct sgx_epcm_entry *e, uint64_t linaddr)
 {
 	return e->valid && !e->blocked && !e->pending && !e->modified &&
 	       e->enclave_addr == (linaddr & ~(SGX_PAGE_SIZE - 1));
@@ -49,10 +44,10 @@ static int check_ssa_page(struct sgx_lp *lp, uint64_t linaddr, uintptr_t secs,
 {
 	struct sgx_epcm_entry *e;
 
-	*epc = translate(lp, linaddr, &e);
+	*epc = sgx_translate(lp, linaddr, &e);
 	if (!*epc)
 		return sgx_fault_pf(lp, linaddr, PF_USER | PF_WRITE);
-	if (!epcm_usable(e, linaddr) || e->page_type != SGX_PAGE_TYPE_REG ||
+	if (!sgx_epcm_usable(e, linaddr) || e->page_type != SGX_PAGE_TYPE_REG ||
 	    e->secs != secs ||
 	    (e->perm & (SGX_SECINFO_R | SGX_SECINFO_W)) !=
 		    (SGX_SECINFO_R | SGX_SECINFO_W))
@@ -109,14 +104,15 @@ static int entry_tcs(struct sgx_lp *lp, const struct sgx_regs *regs,
 		return sgx_fault_gp(lp);
 	if (!IS_ALIGNED(regs->rbx, SGX_PAGE_SIZE))
 		return sgx_fault_gp(lp);
-	epc = translate(lp, regs->rbx, &e);
+	epc = sgx_translate(lp, regs->rbx, &e);
 	if (!epc)
 		return sgx_fault_pf(lp, regs->rbx, PF_USER);
 	if (!canonical(regs->rcx))
 		return sgx_fault_gp(lp);
 	if (!sgx_epcm_trylock(e))
 		return sgx_fault_gp(lp);
-	if (!epcm_usable(e, regs->rbx) || e->page_type != SGX_PAGE_TYPE_TCS) {
+	if (!sgx_epcm_usable(e, regs->rbx) ||
+	    e->page_type != SGX_PAGE_TYPE_TCS) {
 		sgx_epcm_unlock(e);
 		return sgx_fault_pf(lp, regs->rbx,
 				    X86_PF_SGX | PF_USER | PF_PRESENT);
@@ -154,6 +150,8 @@ static int entry_checks(struct sgx_lp *lp, const struct sgx_secs *secs,
 static void enter_enclave_mode(struct sgx_lp *lp, struct sgx_secs *secs,
 			       struct sgx_tcs *tcs, struct sgx_regs *regs)
 {
+	struct sgx_secs_hidden *hidden = sgx_secs_hidden(secs);
+
 	lp->encl.active = true;
 	lp->encl.secs = secs;
 	lp->encl.tcs = tcs;
@@ -162,7 +160,9 @@ static void enter_enclave_mode(struct sgx_lp *lp, struct sgx_secs *secs,
 	lp->encl.save_gsbase = regs->gsbase;
 	tcs->exit_addr = regs->rcx;
 	tcs->state = SGX_TCS_ACTIVE;
-	atomic_fetch_add(&sgx_secs_hidden(secs)->nr_active, 1);
+	lp->encl.epoch = atomic_load(&hidden->epoch);
+	atomic_fetch_add(&hidden->active_at[lp->encl.epoch & 1], 1);
+	atomic_fetch_add(&hidden->nr_active, 1);
 }
 
 static void leave_enclave_mode(struct sgx_lp *lp, struct sgx_regs *regs)
@@ -173,6 +173,8 @@ static void leave_enclave_mode(struct sgx_lp *lp, struct sgx_regs *regs)
 	regs->gsbase = lp->encl.save_gsbase;
 	lp->encl.tcs->state = SGX_TCS_INACTIVE;
 	lp->encl.active = false;
+	atomic_fetch_sub(&sgx_secs_hidden(secs)->active_at[lp->encl.epoch & 1],
+			 1);
 	atomic_fetch_sub(&sgx_secs_hidden(secs)->nr_active, 1);
 }
 
@@ -380,8 +382,8 @@ void sgx_aex(struct sgx_lp *lp, struct sgx_regs *regs,
  * (spec 6): inside ELRANGE (#GP), a usable REG page of this enclave with
  * the needed permission (#PF). Returns its EPC address in *epc.
  */
-static int enclave_operand(struct sgx_lp *lp, uint64_t linaddr, size_t align,
-			   bool write, uintptr_t *epc)
+int sgx_enclave_operand(struct sgx_lp *lp, uint64_t linaddr, size_t align,
+			bool write, uintptr_t *epc)
 {
 	const struct sgx_secs *secs = lp->encl.secs;
 	uint8_t need = write ? SGX_SECINFO_W : SGX_SECINFO_R;
@@ -391,11 +393,11 @@ static int enclave_operand(struct sgx_lp *lp, uint64_t linaddr, size_t align,
 	if (!IS_ALIGNED(linaddr, align) || linaddr < secs->base ||
 	    linaddr - secs->base >= secs->size)
 		return sgx_fault_gp(lp);
-	page = translate(lp, linaddr, &e);
+	page = sgx_translate(lp, linaddr, &e);
 	if (!page)
 		return sgx_fault_pf(lp, linaddr,
 				    PF_USER | (write ? PF_WRITE : 0));
-	if (!epcm_usable(e, linaddr) || e->page_type != SGX_PAGE_TYPE_REG ||
+	if (!sgx_epcm_usable(e, linaddr) || e->page_type != SGX_PAGE_TYPE_REG ||
 	    e->secs != (uintptr_t)secs || !(e->perm & need))
 		return sgx_fault_pf(lp, linaddr,
 				    X86_PF_SGX | PF_USER | PF_PRESENT |
@@ -405,7 +407,7 @@ static int enclave_operand(struct sgx_lp *lp, uint64_t linaddr, size_t align,
 }
 
 /* Leaves that return a code in RAX: ZF says error; CF/PF/AF/OF/SF clear. */
-static void set_status(struct sgx_regs *regs, int code)
+void sgx_set_status(struct sgx_regs *regs, int code)
 {
 	regs->rflags &= ~X86_EFLAGS_ARITH;
 	if (code)
@@ -421,11 +423,11 @@ int sgx_enclu_ereport(struct sgx_lp *lp, struct sgx_regs *regs)
 
 	if (!lp->encl.active)
 		return sgx_fault_gp(lp);
-	ret = enclave_operand(lp, regs->rbx, 512, false, &ti);
+	ret = sgx_enclave_operand(lp, regs->rbx, 512, false, &ti);
 	if (!ret)
-		ret = enclave_operand(lp, regs->rcx, 128, false, &data);
+		ret = sgx_enclave_operand(lp, regs->rcx, 128, false, &data);
 	if (!ret)
-		ret = enclave_operand(lp, regs->rdx, 512, true, &out);
+		ret = sgx_enclave_operand(lp, regs->rdx, 512, true, &out);
 	if (!ret)
 		ret = sgx_ereport(&lp->cpu->platform, lp->encl.secs,
 				  (const struct sgx_targetinfo *)ti,
@@ -444,9 +446,9 @@ int sgx_enclu_egetkey(struct sgx_lp *lp, struct sgx_regs *regs)
 
 	if (!lp->encl.active)
 		return sgx_fault_gp(lp);
-	ret = enclave_operand(lp, regs->rbx, 512, false, &req);
+	ret = sgx_enclave_operand(lp, regs->rbx, 512, false, &req);
 	if (!ret)
-		ret = enclave_operand(lp, regs->rcx, 16, true, &out);
+		ret = sgx_enclave_operand(lp, regs->rcx, 16, true, &out);
 	if (ret)
 		return ret;
 	ret = sgx_egetkey(&lp->cpu->platform, lp->encl.secs,
@@ -455,7 +457,7 @@ int sgx_enclu_egetkey(struct sgx_lp *lp, struct sgx_regs *regs)
 		return ret;
 	if (!ret)
 		memcpy((void *)out, key, sizeof(key));
-	set_status(regs, ret);
+	sgx_set_status(regs, ret);
 	return 0;
 }
 
@@ -468,8 +470,9 @@ bool sgx_epcm_denies(struct sgx_lp *lp, uint64_t linaddr, bool write,
 		       write ? SGX_SECINFO_W :
 			       SGX_SECINFO_R;
 
-	if (!translate(lp, linaddr, &e))
+	if (!sgx_translate(lp, linaddr, &e))
 		return false;
-	return !epcm_usable(e, linaddr) || e->page_type != SGX_PAGE_TYPE_REG ||
+	return !sgx_epcm_usable(e, linaddr) ||
+	       e->page_type != SGX_PAGE_TYPE_REG ||
 	       e->secs != (uintptr_t)secs || !(e->perm & need);
 }

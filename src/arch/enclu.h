@@ -61,6 +61,10 @@ int sgx_eresume(struct sgx_lp *lp, struct sgx_regs *regs, const void **xsave,
 int sgx_eexit(struct sgx_lp *lp, struct sgx_regs *regs);
 int sgx_enclu_ereport(struct sgx_lp *lp, struct sgx_regs *regs);
 int sgx_enclu_egetkey(struct sgx_lp *lp, struct sgx_regs *regs);
+/* SGX2 */
+int sgx_enclu_eaccept(struct sgx_lp *lp, struct sgx_regs *regs);
+int sgx_enclu_eacceptcopy(struct sgx_lp *lp, struct sgx_regs *regs);
+int sgx_enclu_emodpe(struct sgx_lp *lp, struct sgx_regs *regs);
 
 /*
  * AEX: saves the enclave state (registers and the interrupted XSAVE image)

@@ -25,6 +25,7 @@ struct sgx_epcm_entry {
 	uint8_t page_type; /* enum sgx_page_type */
 	uint64_t enclave_addr; /* ENCLAVEADDRESS */
 	uint64_t secs; /* ENCLAVESECS: EPC address of the owning SECS */
+	uint64_t mod_epoch; /* tracking epoch of the last EMODPR/EMODT */
 };
 
 struct sgx_epc_section {

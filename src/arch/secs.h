@@ -25,6 +25,14 @@ struct sgx_secs_hidden {
 	EVP_MD_CTX *mrenclave_ctx; /* running measurement until EINIT */
 	atomic_uint_fast64_t nr_children; /* VIRTCHILDCNT */
 	atomic_uint nr_active; /* logical processors inside the enclave */
+	/*
+	 * TLB tracking (spec 9.3): ETRACK advances the epoch; a cycle is
+	 * complete when every processor that entered before it has left.
+	 * Processors inside entered at the current epoch or, while a cycle
+	 * is incomplete, the one before: two counters by parity suffice.
+	 */
+	atomic_uint_fast64_t epoch;
+	atomic_uint active_at[2];
 };
 
 _Static_assert(SGX_SECS_HIDDEN_OFFSET + sizeof(struct sgx_secs_hidden) <=
@@ -48,6 +56,12 @@ static inline bool sgx_secs_initialized(const struct sgx_secs *secs)
 {
 	return secs->attributes.flags & SGX_ATTR_INIT;
 }
+
+/*
+ * Whether the tracking cycle a change made at mod_epoch waits for is
+ * complete: an ETRACK after it, and every processor from before it gone.
+ */
+bool sgx_tracking_done(const struct sgx_secs *secs, uint64_t mod_epoch);
 
 /*
  * MRENCLAVE as EINIT would compute it now: the running measurement finalised

@@ -8,6 +8,7 @@
 #include "arch/enclu.h"
 #include "arch/sgx_arch.h"
 #include "shim/fpstate.h"
+#include "shim/mm.h"
 #include "shim/shim.h"
 
 static const uint8_t enclu_insn[SGX_ENCLU_LEN] = { 0x0f, 0x01, 0xd7 };
@@ -218,6 +219,8 @@ static void enclu_inside(struct shim_thread *t, siginfo_t *si, ucontext_t *uc,
 	struct sgx_regs regs;
 	int ret;
 
+	/* An EACCEPT or EMODPE may justify a new page-table fix-up. */
+	t->last_fixup = 0;
 	regs_from_uc(&regs, uc, bases);
 	switch ((uint32_t)regs.rax) {
 	case EEXIT:
@@ -229,6 +232,18 @@ static void enclu_inside(struct shim_thread *t, siginfo_t *si, ucontext_t *uc,
 		break;
 	case EGETKEY:
 		ret = sgx_enclu_egetkey(&t->lp, &regs);
+		regs.rip += SGX_ENCLU_LEN;
+		break;
+	case EACCEPT:
+		ret = sgx_enclu_eaccept(&t->lp, &regs);
+		regs.rip += SGX_ENCLU_LEN;
+		break;
+	case EMODPE:
+		ret = sgx_enclu_emodpe(&t->lp, &regs);
+		regs.rip += SGX_ENCLU_LEN;
+		break;
+	case EACCEPTCOPY:
+		ret = sgx_enclu_eacceptcopy(&t->lp, &regs);
 		regs.rip += SGX_ENCLU_LEN;
 		break;
 	default: /* EENTER/ERESUME inside, or a leaf this CPU lacks */
@@ -317,6 +332,21 @@ void shim_aex_signal(struct shim_thread *t, int sig, siginfo_t *si,
 	struct sgx_aex_event ev = { 0 };
 	struct sgx_regs regs;
 
+	/*
+	 * A page whose EPCM now allows the access (EACCEPT, EMODPE): fix the
+	 * page tables and retry — once: a second fault at the same place has
+	 * another cause.
+	 */
+	if (sig == SIGSEGV && si->si_code > 0 &&
+	    uc->uc_mcontext.gregs[REG_TRAPNO] == X86_TRAP_PF &&
+	    (uint64_t)si->si_addr != t->last_fixup &&
+	    shim_mm_fixup((uint64_t)si->si_addr,
+			  uc->uc_mcontext.gregs[REG_ERR] & 2,
+			  uc->uc_mcontext.gregs[REG_ERR] & 16)) {
+		t->last_fixup = (uint64_t)si->si_addr;
+		return;
+	}
+	t->last_fixup = 0;
 	if (sig == SIGILL) {
 		/* An instruction illegal in enclave mode. */
 		ev.exception = true;

@@ -450,6 +450,30 @@ uintptr_t shim_translate(void *ctx, uint64_t linaddr)
 	return epc;
 }
 
+bool shim_mm_fixup(uint64_t addr, bool write, bool fetch)
+{
+	const struct vma_table *t = vma_read_begin();
+	const struct shim_vma *v = vma_find(t, addr);
+	int need = fetch ? PROT_EXEC : write ? PROT_WRITE : PROT_READ;
+	bool fixed = false;
+
+	if (v) {
+		struct sgx_encl *encl = v->file->encl;
+		uint64_t off = addr - encl->base;
+
+		if (sgx_encl_test_flag(encl, SGX_ENCL_CREATED) &&
+		    addr >= encl->base && off < encl->size && encl->nr_pages) {
+			int prot = page_prot(encl, off & PAGE_MASK, v->prot);
+
+			fixed = (prot & need) &&
+				!SYS(SYS_mprotect, addr & PAGE_MASK,
+				     SGX_PAGE_SIZE, prot);
+		}
+	}
+	vma_read_end();
+	return fixed;
+}
+
 bool shim_mm_sigsegv(siginfo_t *si, ucontext_t *uc)
 {
 	uintptr_t addr = (uintptr_t)si->si_addr;

@@ -26,6 +26,14 @@ void shim_mm_refresh(struct sgx_encl *encl);
  */
 uintptr_t shim_translate(void *ctx, uint64_t linaddr);
 
+/*
+ * An enclave-mode page fault the page tables caused but the page's state
+ * no longer justifies (the enclave extended or accepted permissions since
+ * they were set): the page gets its current protection and the access is
+ * retried, invisibly, as after a kernel fault-in. Async-signal-safe.
+ */
+bool shim_mm_fixup(uint64_t addr, bool write, bool fetch);
+
 /* Host-mode SIGSEGV on an enclave mapping that the kernel reports as SIGBUS. */
 bool shim_mm_sigsegv(siginfo_t *si, ucontext_t *uc);
 

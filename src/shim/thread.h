@@ -17,6 +17,7 @@ struct shim_thread {
 	struct sgx_lp lp; /* this thread's logical processor */
 	uint64_t host_fsbase; /* the thread's own TLS: FS/GS outside enclaves */
 	uint64_t host_gsbase;
+	uint64_t last_fixup; /* address of the last page-table fix-up */
 	void *altstack; /* signal stack: frames never land in the enclave */
 	size_t altstack_size;
 };
