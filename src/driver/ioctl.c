@@ -24,6 +24,7 @@
 #include "arch/sigstruct.h"
 #include "driver/driver.h"
 #include "driver/encl.h"
+#include "driver/ioctl.h"
 #include "driver/uaccess.h"
 
 /* EINIT retries while interrupts keep arriving (driver.h upstream). */
@@ -124,9 +125,8 @@ static long sgx_ioc_enclave_create(struct sgx_encl *encl, unsigned long arg)
 
 /* --- ADD_PAGES -------------------------------------------------------- */
 
-static int sgx_validate_offset_length(struct sgx_encl *encl,
-				      unsigned long offset,
-				      unsigned long length)
+int sgx_validate_offset_length(struct sgx_encl *encl, unsigned long offset,
+			       unsigned long length)
 {
 	if (offset & (SGX_PAGE_SIZE - 1))
 		return -EINVAL;
@@ -451,7 +451,8 @@ long sgx_ioctl(struct sgx_encl *encl, unsigned int cmd, unsigned long arg)
 		ret = sgx_ioc_enclave_provision(encl, arg);
 		break;
 	default:
-		ret = -ENOTTY; /* -ENOIOCTLCMD, as the VFS reports it */
+		/* SGX2, or -ENOTTY (-ENOIOCTLCMD, as the VFS reports it). */
+		ret = sgx_ioctl_sgx2(encl, cmd, arg);
 		break;
 	}
 

@@ -4,6 +4,8 @@
  * CPU has no SGX), and every signal taken in enclave mode is an AEX.
  */
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "arch/enclu.h"
 #include "arch/sgx_arch.h"
@@ -254,6 +256,11 @@ static void enclu_inside(struct shim_thread *t, siginfo_t *si, ucontext_t *uc,
 		regs_to_uc(uc, &regs, bases);
 		return;
 	}
+	/* EACCEPT on an unbacked address: EAUG, then the leaf runs again. */
+	if (t->lp.fault.vector == X86_TRAP_PF &&
+	    !(t->lp.fault.error_code & X86_PF_SGX) &&
+	    shim_mm_aug(t->lp.fault.addr))
+		return;
 	ev.vector = t->lp.fault.vector;
 	ev.error_code = t->lp.fault.error_code;
 	ev.addr = t->lp.fault.addr;
@@ -330,13 +337,15 @@ void shim_aex_signal(struct shim_thread *t, int sig, siginfo_t *si,
 		     ucontext_t *uc, struct shim_bases *bases)
 {
 	struct sgx_aex_event ev = { 0 };
-	struct sgx_regs regs;
 
 	/*
 	 * A page whose EPCM now allows the access (EACCEPT, EMODPE): fix the
 	 * page tables and retry — once: a second fault at the same place has
 	 * another cause.
 	 */
+	if ((sig == SIGSEGV || sig == SIGBUS) && si->si_code > 0 &&
+	    shim_mm_aug((uint64_t)si->si_addr))
+		return; /* retried: the new page is pending (EPCM #PF) */
 	if (sig == SIGSEGV && si->si_code > 0 &&
 	    uc->uc_mcontext.gregs[REG_TRAPNO] == X86_TRAP_PF &&
 	    (uint64_t)si->si_addr != t->last_fixup &&
@@ -361,9 +370,43 @@ void shim_aex_signal(struct shim_thread *t, int sig, siginfo_t *si,
 		return;
 	}
 	/* An interrupt: AEX, then the program's handler runs at the AEP. */
+	shim_aex_interrupt(t, uc, bases);
+	shim_deliver(sig, si, uc);
+}
+
+void shim_aex_interrupt(struct shim_thread *t, ucontext_t *uc,
+			struct shim_bases *bases)
+{
+	struct sgx_aex_event ev = { .exception = false };
+	struct sgx_regs regs;
+
 	regs_from_uc(&regs, uc, bases);
 	sgx_aex(&t->lp, &regs, &ev, shim_fpstate(uc), shim_fpstate_len(uc));
 	regs_to_uc(uc, &regs, bases);
 	shim_fpstate_init(uc);
-	shim_deliver(sig, si, uc);
+}
+
+struct kick {
+	const struct sgx_secs *secs;
+	pid_t pid;
+};
+
+static void kick_thread(struct shim_thread *t, void *arg)
+{
+	const struct kick *k = arg;
+	siginfo_t info = { .si_signo = SHIM_SIGKICK, .si_code = SI_QUEUE };
+
+	if (!t->lp.encl.active || t->lp.encl.secs != k->secs)
+		return;
+	info.si_pid = k->pid;
+	info.si_uid = getuid();
+	info.si_value.sival_int = SHIM_KICK_MAGIC;
+	syscall(SYS_rt_tgsigqueueinfo, k->pid, t->tid, SHIM_SIGKICK, &info);
+}
+
+void shim_kick_enclave(const struct sgx_secs *secs)
+{
+	struct kick k = { .secs = secs, .pid = getpid() };
+
+	shim_thread_foreach(kick_thread, &k);
 }

@@ -10,6 +10,8 @@
 #include <sys/auxv.h>
 
 #include "driver/driver.h"
+#include "driver/encl.h"
+#include "driver/ioctl.h"
 #include "shim/cpuid.h"
 #include "shim/files.h"
 #include "shim/fsgs.h"
@@ -24,6 +26,11 @@ void shim_lp_init(struct sgx_lp *lp)
 {
 	sgx_lp_init(lp, sgx_driver_cpu());
 	lp->translate = shim_translate;
+}
+
+static void kick_hook(struct sgx_encl *encl)
+{
+	shim_kick_enclave(encl->secs);
 }
 
 static bool shim_sigsegv(siginfo_t *si, ucontext_t *uc)
@@ -71,6 +78,8 @@ __attribute__((constructor(101))) static void softsgx_init(void)
 		return;
 	}
 	shim_files_init();
+	sgx_driver_zap_hook = shim_mm_refresh;
+	sgx_driver_kick_hook = kick_hook;
 	shim_fault_hooks.sigill = softsgx_cpuid_handle_sigill;
 	shim_fault_hooks.sigsegv = shim_sigsegv;
 	if (shim_signals_init())

@@ -12,6 +12,7 @@
 #include "arch/epc.h"
 #include "driver/driver.h"
 #include "driver/encl.h"
+#include "driver/ioctl.h"
 #include "shim/files.h"
 #include "shim/mm.h"
 #include "shim/shim.h"
@@ -450,6 +451,24 @@ uintptr_t shim_translate(void *ctx, uint64_t linaddr)
 	return epc;
 }
 
+bool shim_mm_aug(uint64_t addr)
+{
+	const struct vma_table *t = vma_read_begin();
+	const struct shim_vma *v = vma_find(t, addr);
+	struct sgx_encl *encl = v ? v->file->encl : NULL;
+	bool added = false;
+
+	if (encl && sgx_encl_test_flag(encl, SGX_ENCL_INITIALIZED) &&
+	    addr >= encl->base && addr - encl->base < encl->size &&
+	    encl->nr_pages &&
+	    !(encl->pages[(addr - encl->base) >> SGX_PAGE_SHIFT].flags &
+	      SGX_ENCL_PAGE_PRESENT))
+		added = !sgx_encl_aug_page(encl,
+					   (addr - encl->base) & PAGE_MASK);
+	vma_read_end();
+	return added;
+}
+
 bool shim_mm_fixup(uint64_t addr, bool write, bool fetch)
 {
 	const struct vma_table *t = vma_read_begin();
@@ -483,6 +502,9 @@ bool shim_mm_sigsegv(siginfo_t *si, ucontext_t *uc)
 
 	if (si->si_code <= 0)
 		return false;
+	/* Even a host access to an unbacked page EAUGs it (spec 3.6). */
+	if (shim_mm_aug(addr))
+		return true;
 	t = vma_read_begin();
 	v = vma_find(t, addr);
 	if (v) {

@@ -34,6 +34,13 @@ uintptr_t shim_translate(void *ctx, uint64_t linaddr);
  */
 bool shim_mm_fixup(uint64_t addr, bool write, bool fetch);
 
+/*
+ * The SGX2 fault path: an access to an unbacked address inside the ELRANGE
+ * of an initialised, mapped enclave gets a new pending page (EAUG). True
+ * when a page was added (or raced in) and the access should be retried.
+ */
+bool shim_mm_aug(uint64_t addr);
+
 /* Host-mode SIGSEGV on an enclave mapping that the kernel reports as SIGBUS. */
 bool shim_mm_sigsegv(siginfo_t *si, ucontext_t *uc);
 

@@ -48,6 +48,19 @@ bool shim_enclu_signal(struct shim_thread *t, int sig, siginfo_t *si,
 void shim_aex_signal(struct shim_thread *t, int sig, siginfo_t *si,
 		     ucontext_t *uc, struct shim_bases *bases);
 
+/* An AEX for an interrupt: nothing reported, the context becomes the AEP's. */
+void shim_aex_interrupt(struct shim_thread *t, ucontext_t *uc,
+			struct shim_bases *bases);
+
+/*
+ * The kernel's IPIs after ETRACK: every thread inside the enclave takes an
+ * interrupt (a queued SHIM_SIGKICK carrying SHIM_KICK_MAGIC), does an AEX
+ * and resumes through its AEP. The program never sees these signals.
+ */
+#define SHIM_SIGKICK SIGRTMAX
+#define SHIM_KICK_MAGIC 0x5358474b /* "KGXS" */
+void shim_kick_enclave(const struct sgx_secs *secs);
+
 /* Hands a signal to the program's own disposition for it. */
 void shim_deliver(int sig, siginfo_t *si, ucontext_t *uc);
 

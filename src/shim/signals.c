@@ -22,7 +22,8 @@ typedef int (*sigaction_fn)(int, const struct sigaction *, struct sigaction *);
 static sigaction_fn real_sigaction;
 static struct sigaction prog_act[NSIG]; /* what the program asked for */
 
-static const int owned_signals[] = { SIGILL, SIGSEGV, SIGBUS, SIGFPE, SIGTRAP };
+static int owned_signals[] = { SIGILL,	SIGSEGV, SIGBUS, SIGFPE,
+			       SIGTRAP, 0 /* SHIM_SIGKICK, set at init */ };
 
 struct shim_fault_hooks shim_fault_hooks;
 
@@ -37,6 +38,13 @@ static bool owned(int sig)
 static void shim_signal_dispatch(int sig, siginfo_t *si, ucontext_t *uc,
 				 struct shim_thread *t, struct shim_bases *b)
 {
+	if (sig == SHIM_SIGKICK && si->si_code == SI_QUEUE &&
+	    si->si_pid == getpid() &&
+	    si->si_value.sival_int == SHIM_KICK_MAGIC) {
+		if (shim_in_enclave(t, uc))
+			shim_aex_interrupt(t, uc, b);
+		return;
+	}
 	if (shim_enclu_signal(t, sig, si, uc, b))
 		return;
 	if (shim_in_enclave(t, uc)) {
@@ -206,6 +214,7 @@ int shim_signals_init(void)
 				  .sa_flags = SA_SIGINFO | SA_ONSTACK |
 					      SA_RESTART };
 
+	owned_signals[sizeof(owned_signals) / sizeof(int) - 1] = SHIM_SIGKICK;
 	real_sigaction = (sigaction_fn)dlsym(RTLD_NEXT, "sigaction");
 	if (!real_sigaction)
 		return -ENOSYS;

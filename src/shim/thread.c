@@ -132,3 +132,14 @@ struct shim_thread *shim_thread_get(void)
 	pthread_setspecific(thread_key, t);
 	return t;
 }
+
+void shim_thread_foreach(void (*fn)(struct shim_thread *t, void *arg),
+			 void *arg)
+{
+	for (unsigned int i = 0; i < SHIM_MAX_THREADS; i++) {
+		struct shim_thread *t = atomic_load(&thread_table[i].thread);
+
+		if (t)
+			fn(t, arg);
+	}
+}

@@ -31,4 +31,8 @@ struct shim_thread *shim_thread_get(void);
 /* The calling thread's state if it exists; async-signal-safe, no TLS. */
 struct shim_thread *shim_thread_find(void);
 
+/* Calls fn for every thread that has state (it may be exiting). */
+void shim_thread_foreach(void (*fn)(struct shim_thread *t, void *arg),
+			 void *arg);
+
 #endif /* SOFTSGX_SHIM_THREAD_H */
