@@ -33,6 +33,16 @@ run "$softsgx" einit "$enclave" "$work/hello.sig"
 step "A SECS that the signer did not allow (MISCSELECT.EXINFO) is refused by EINIT"
 run "$softsgx" einit --miscselect 1 "$enclave" "$work/hello.sig" || true
 
+step "An unmodified SGX program: the hello host uses /dev/sgx_enclave, the ioctls and __vdso_sgx_enter_enclave"
+run "$softsgx" run "$build/examples/hello/hello-host" "$enclave" \
+	"$build/examples/hello/hello.enclave.sig" 5
+
+for extra in demo-examples.sh demo-edmm.sh; do
+	if [ -x "$(dirname "$0")/$extra" ]; then
+		"$(dirname "$0")/$extra" "$build"
+	fi
+done
+
 if [ -f "$vectors/fortanix-test_enclave.sgxs" ]; then
 	step "A public enclave signed elsewhere (Fortanix test enclave): bit-exact measurement and signature check"
 	run "$softsgx" measure "$vectors/fortanix-test_enclave.sgxs"
@@ -48,5 +58,6 @@ cat <<'TXT'
 - keygen, measure, sign and info work on a real enclave built by this project;
 - the software CPU measures it bit-exactly and EINIT verifies the SIGSTRUCT
   (RSA-3072, q1/q2, MRENCLAVE, attribute and MISCSELECT masks, launch control);
-- entering enclaves (`softsgx run -- PROGRAM`) is not there yet.
+- `softsgx run` made an unmodified SGX program build, initialise and enter
+  its enclave, and the enclave code really ran.
 TXT
