@@ -35,9 +35,9 @@ typedef int (*vdso_sgx_enter_enclave_t)(unsigned long rdi, unsigned long rsi,
 #define EEXIT 4
 
 /* SysV ELF hash, as DT_HASH uses it. */
-static unsigned long elf_hash(const char *name)
+static uint32_t elf_hash(const char *name)
 {
-	unsigned long h = 0, g;
+	uint32_t h = 0, g;
 
 	while (*name) {
 		h = (h << 4) + (unsigned char)*name++;

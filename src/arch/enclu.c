@@ -428,12 +428,13 @@ int sgx_enclu_ereport(struct sgx_lp *lp, struct sgx_regs *regs)
 		ret = sgx_enclave_operand(lp, regs->rcx, 128, false, &data);
 	if (!ret)
 		ret = sgx_enclave_operand(lp, regs->rdx, 512, true, &out);
-	if (!ret)
-		ret = sgx_ereport(&lp->cpu->platform, lp->encl.secs,
-				  (const struct sgx_targetinfo *)ti,
-				  (const uint8_t *)data, &report);
 	if (ret)
 		return ret;
+	/* The key functions report #GP(0) without a processor to record it. */
+	if (sgx_ereport(&lp->cpu->platform, lp->encl.secs,
+			(const struct sgx_targetinfo *)ti,
+			(const uint8_t *)data, &report))
+		return sgx_fault_gp(lp);
 	memcpy((void *)out, &report, sizeof(report));
 	return 0;
 }
@@ -454,7 +455,7 @@ int sgx_enclu_egetkey(struct sgx_lp *lp, struct sgx_regs *regs)
 	ret = sgx_egetkey(&lp->cpu->platform, lp->encl.secs,
 			  (const struct sgx_keyrequest *)req, key);
 	if (encls_faulted(ret))
-		return ret;
+		return sgx_fault_gp(lp);
 	if (!ret)
 		memcpy((void *)out, key, sizeof(key));
 	sgx_set_status(regs, ret);

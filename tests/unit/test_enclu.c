@@ -462,6 +462,18 @@ static void test_inside_ereport_egetkey(void **state)
 	}
 	r.rcx = BASE + DATA + 0x108;
 	assert_int_equal(sgx_enclu_egetkey(lp, &r), GP);
+
+	/* A #GP from the key request itself is recorded as a #GP. */
+	r.rbx = BASE + TCS;
+	r.rcx = BASE + DATA + 0x200;
+	r.rdx = BASE + DATA + 0x800;
+	assert_int_equal(sgx_enclu_ereport(lp, &r), PF);
+	req->keypolicy = 0x40;
+	r.rbx = BASE + DATA + 0x400;
+	r.rcx = BASE + DATA + 0x100;
+	assert_int_equal(sgx_enclu_egetkey(lp, &r), GP);
+	assert_int_equal(lp->fault.vector, X86_TRAP_GP);
+	assert_int_equal(lp->fault.addr, 0);
 }
 
 int main(void)
