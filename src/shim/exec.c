@@ -13,6 +13,11 @@
 #include "shim/mm.h"
 #include "shim/shim.h"
 
+/* Linux 4.7+; glibc's headers may lack it. */
+#ifndef SS_AUTODISARM
+#define SS_AUTODISARM (1U << 31)
+#endif
+
 static const uint8_t enclu_insn[SGX_ENCLU_LEN] = { 0x0f, 0x01, 0xd7 };
 
 static void regs_from_uc(struct sgx_regs *r, const ucontext_t *uc,
@@ -67,6 +72,28 @@ static void regs_to_uc(ucontext_t *uc, const struct sgx_regs *r,
 	g[REG_RIP] = (greg_t)r->rip;
 	bases->fs = r->fsbase;
 	bases->gs = r->gsbase;
+}
+
+/*
+ * The alternate stack of the context being returned to. sigreturn
+ * restores uc_stack, so entering enclave mode gives the thread softsgx's
+ * stack (disarmed while a handler runs on it, so that it can be changed
+ * again) and leaving gives back the program's.
+ */
+static void altstack_enter(struct shim_thread *t, ucontext_t *uc)
+{
+	if (!t->altstack || uc->uc_stack.ss_sp == t->altstack)
+		return;
+	t->prog_altstack = uc->uc_stack;
+	uc->uc_stack.ss_sp = t->altstack;
+	uc->uc_stack.ss_size = t->altstack_size;
+	uc->uc_stack.ss_flags = SS_AUTODISARM;
+}
+
+static void altstack_leave(struct shim_thread *t, ucontext_t *uc)
+{
+	if (t->altstack && uc->uc_stack.ss_sp == t->altstack)
+		uc->uc_stack = t->prog_altstack;
 }
 
 static uint64_t uc_rip(const ucontext_t *uc)
@@ -194,6 +221,7 @@ static void enclu_outside(struct shim_thread *t, siginfo_t *si, ucontext_t *uc,
 		return;
 	}
 	regs_to_uc(uc, &regs, bases);
+	altstack_enter(t, uc);
 }
 
 /* An exception inside the enclave: AEX, then report it. */
@@ -208,6 +236,7 @@ static void enclave_exception(struct shim_thread *t, int sig, siginfo_t *si,
 	sgx_aex(&t->lp, &regs, ev, shim_fpstate(uc), shim_fpstate_len(uc));
 	regs_to_uc(uc, &regs, bases);
 	shim_fpstate_init(uc);
+	altstack_leave(t, uc);
 	/* The AEX hides the page offset of a #PF from everything outside. */
 	if (ev->vector == X86_TRAP_PF)
 		addr &= ~(SGX_PAGE_SIZE - 1);
@@ -254,6 +283,8 @@ static void enclu_inside(struct shim_thread *t, siginfo_t *si, ucontext_t *uc,
 	}
 	if (!ret) {
 		regs_to_uc(uc, &regs, bases);
+		if (!t->lp.encl.active) /* EEXIT */
+			altstack_leave(t, uc);
 		return;
 	}
 	/* EACCEPT on an unbacked address: EAUG, then the leaf runs again. */
@@ -384,6 +415,7 @@ void shim_aex_interrupt(struct shim_thread *t, ucontext_t *uc,
 	sgx_aex(&t->lp, &regs, &ev, shim_fpstate(uc), shim_fpstate_len(uc));
 	regs_to_uc(uc, &regs, bases);
 	shim_fpstate_init(uc);
+	altstack_leave(t, uc);
 }
 
 struct kick {

@@ -4,9 +4,11 @@
  * softsgx's go to the kernel unchanged (raw system calls, so that nothing
  * here depends on which libc symbol the program reached us through).
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -54,27 +56,81 @@ static long sys_result(long ret)
 	return shim_sys_result(ret);
 }
 
-/* "/dev//sgx_enclave" and "/dev/./sgx_enclave" name the device too. */
-int shim_device_of_path(const char *path)
+/* Collapses "//" and "/./" so that equivalent spellings compare equal. */
+static bool normalise(const char *path, char *out, size_t len)
 {
-	char norm[64];
 	size_t n = 0;
 
-	if (!path || path[0] != '/')
-		return -1;
 	for (const char *p = path; *p; p++) {
-		if (*p == '/' &&
-		    (p[1] == '/' || (p[1] == '.' && (p[2] == '/' || !p[2]))))
+		if (*p == '/' && p[1] == '/')
 			continue;
-		if (n + 1 >= sizeof(norm))
-			return -1;
-		norm[n++] = *p;
+		if (*p == '/' && p[1] == '.' && (p[2] == '/' || !p[2])) {
+			p++; /* drop "/." */
+			continue;
+		}
+		if (n + 1 >= len)
+			return false;
+		out[n++] = *p;
 	}
-	norm[n] = '\0';
+	out[n] = '\0';
+	return true;
+}
+
+static int device_of_absolute(const char *path)
+{
+	char norm[64];
+
+	if (!normalise(path, norm, sizeof(norm)))
+		return -1;
 	for (size_t i = 0; i < sizeof(device_paths) / sizeof(device_paths[0]);
 	     i++)
 		if (!strcmp(norm, device_paths[i].path))
 			return (int)device_paths[i].type;
+	return -1;
+}
+
+int shim_device_of_path(const char *path)
+{
+	return path && path[0] == '/' ? device_of_absolute(path) : -1;
+}
+
+/*
+ * A relative name is resolved against dirfd (or the working directory) —
+ * only when its last component could name a device, so that ordinary
+ * relative opens cost nothing.
+ */
+static int device_at(int dirfd, const char *path)
+{
+	static const char *const names[] = { "sgx_enclave", "sgx_provision",
+					     "enclave", "provision" };
+	char dir[512], full[640];
+	const char *base;
+	long n;
+
+	if (!path)
+		return -1;
+	if (path[0] == '/')
+		return device_of_absolute(path);
+	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(base, names[i]))
+			continue;
+		if (dirfd == AT_FDCWD) {
+			n = SYS(SYS_getcwd, dir, sizeof(dir));
+			n = n > 0 ? n - 1 :
+				    -1; /* the length includes the NUL */
+		} else {
+			char link[64];
+
+			snprintf(link, sizeof(link), "/proc/self/fd/%d", dirfd);
+			n = SYS(SYS_readlink, link, dir, sizeof(dir) - 1);
+		}
+		if (n <= 0)
+			return -1;
+		dir[n] = '\0';
+		snprintf(full, sizeof(full), "%s/%s", dir, path);
+		return device_of_absolute(full);
+	}
 	return -1;
 }
 
@@ -164,7 +220,7 @@ static int device_open(enum shim_file_type type, int flags)
 
 static int do_openat(int dirfd, const char *path, int flags, mode_t mode)
 {
-	int type = shim_device_of_path(path);
+	int type = device_at(dirfd, path);
 
 	if (type >= 0)
 		return device_open(type, flags);
@@ -220,6 +276,41 @@ SHIM_EXPORT int openat64(int dirfd, const char *path, int flags, ...)
 	return do_openat(dirfd, path, flags, mode);
 }
 
+/* stdio opens through an internal function: answer the devices here. */
+static FILE *device_fopen(int type, const char *mode)
+{
+	int flags = strchr(mode, '+') ? O_RDWR :
+		    (*mode == 'r')    ? O_RDONLY :
+					O_WRONLY;
+	int fd = device_open(type, flags | (strchr(mode, 'e') ? O_CLOEXEC : 0));
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, mode);
+	if (!f)
+		close(fd);
+	return f;
+}
+
+SHIM_EXPORT FILE *fopen(const char *path, const char *mode)
+{
+	static FILE *(*real_fopen)(const char *, const char *);
+	int type = device_at(AT_FDCWD, path);
+
+	if (type >= 0)
+		return device_fopen(type, mode);
+	if (!real_fopen)
+		real_fopen = (FILE * (*)(const char *, const char *))
+			dlsym(RTLD_NEXT, "fopen");
+	return real_fopen ? real_fopen(path, mode) : NULL;
+}
+
+SHIM_EXPORT FILE *fopen64(const char *path, const char *mode)
+{
+	return fopen(path, mode);
+}
+
 /* The _FORTIFY_SOURCE entry points: no mode argument. */
 SHIM_EXPORT int __open_2(const char *path, int flags)
 {
@@ -258,7 +349,7 @@ static void device_stat(enum shim_file_type type, struct stat *st)
 static int do_fstatat(int dirfd, const char *path, struct stat *st, int flags)
 {
 	struct shim_file *f;
-	int type = shim_device_of_path(path);
+	int type = device_at(dirfd, path);
 
 	if (type >= 0) {
 		device_stat(type, st);
@@ -340,7 +431,7 @@ SHIM_EXPORT int statx(int dirfd, const char *path, int flags, unsigned int mask,
 		      struct statx *stx)
 {
 	struct shim_file *f;
-	int type = shim_device_of_path(path);
+	int type = device_at(dirfd, path);
 
 	if (type >= 0) {
 		device_statx(type, stx);
@@ -355,7 +446,7 @@ SHIM_EXPORT int statx(int dirfd, const char *path, int flags, unsigned int mask,
 
 SHIM_EXPORT int access(const char *path, int amode)
 {
-	if (shim_device_of_path(path) >= 0)
+	if (device_at(AT_FDCWD, path) >= 0)
 		return 0; /* mode 0666: readable and writable by everyone */
 	return (int)sys_result(SYS(SYS_faccessat, AT_FDCWD, path, amode));
 }
@@ -364,7 +455,7 @@ SHIM_EXPORT int faccessat(int dirfd, const char *path, int amode, int flags)
 {
 	long ret;
 
-	if (shim_device_of_path(path) >= 0)
+	if (device_at(dirfd, path) >= 0)
 		return 0;
 	ret = SYS(SYS_faccessat2, dirfd, path, amode, flags);
 	if (ret == -ENOSYS && !flags) /* kernels before 5.8 */

@@ -17,6 +17,11 @@
 
 #define SHIM_EXPORT __attribute__((visibility("default")))
 
+/* Set by libc on every handler it installs; not in glibc's headers. */
+#ifndef SA_RESTORER
+#define SA_RESTORER 0x04000000
+#endif
+
 typedef int (*sigaction_fn)(int, const struct sigaction *, struct sigaction *);
 
 static sigaction_fn real_sigaction;
@@ -102,6 +107,44 @@ static void default_action(int sig, ucontext_t *uc)
 	syscall(SYS_tgkill, getpid(), (pid_t)shim_raw_gettid(), sig);
 }
 
+void shim_call_on_stack(void (*fn)(int, siginfo_t *, void *), int sig,
+			siginfo_t *si, void *uc, void *stack_top);
+
+/* Whether this handler runs on the alternate stack in effect at delivery. */
+static bool on_altstack(const ucontext_t *uc)
+{
+	uintptr_t here = (uintptr_t)&here;
+	uintptr_t lo = (uintptr_t)uc->uc_stack.ss_sp;
+
+	return !(uc->uc_stack.ss_flags & SS_DISABLE) && here >= lo &&
+	       here - lo < uc->uc_stack.ss_size;
+}
+
+static void call_handler(const struct sigaction *act, int sig, siginfo_t *si,
+			 ucontext_t *uc)
+{
+	/* The kernel's frame goes below the red zone of the interrupted RSP. */
+	uintptr_t top =
+		((uintptr_t)uc->uc_mcontext.gregs[REG_RSP] - 128 - 1024) &
+		~(uintptr_t)15;
+
+	if (!(act->sa_flags & SA_ONSTACK) && on_altstack(uc)) {
+		/* A one-argument handler ignores the other two (x86-64 ABI). */
+		void (*fn)(int, siginfo_t *, void *) =
+			act->sa_flags & SA_SIGINFO ?
+				act->sa_sigaction :
+				(void (*)(int, siginfo_t *, void *))(
+					void (*)(void))act->sa_handler;
+
+		shim_call_on_stack(fn, sig, si, uc, (void *)top);
+		return;
+	}
+	if (act->sa_flags & SA_SIGINFO)
+		act->sa_sigaction(sig, si, uc);
+	else
+		act->sa_handler(sig);
+}
+
 static void call_program_handler(int sig, siginfo_t *si, ucontext_t *uc,
 				 const struct sigaction *act)
 {
@@ -110,10 +153,7 @@ static void call_program_handler(int sig, siginfo_t *si, ucontext_t *uc,
 	if (!(act->sa_flags & SA_NODEFER))
 		sigaddset(&mask, sig);
 	pthread_sigmask(SIG_BLOCK, &mask, &old);
-	if (act->sa_flags & SA_SIGINFO)
-		act->sa_sigaction(sig, si, uc);
-	else
-		act->sa_handler(sig);
+	call_handler(act, sig, si, uc);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
@@ -165,8 +205,17 @@ SHIM_EXPORT int sigaction(int sig, const struct sigaction *act,
 	/* sigaction is async-signal-safe: no lock, just no interruption. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &saved);
-	if (old)
+	if (old) {
+		struct sigaction real;
+
 		*old = prog_act[sig];
+		/* glibc's restorer, as the kernel reports it to the program. */
+		if (old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN &&
+		    !real_sigaction(sig, NULL, &real)) {
+			old->sa_restorer = real.sa_restorer;
+			old->sa_flags |= real.sa_flags & SA_RESTORER;
+		}
+	}
 	if (act) {
 		if (owned(sig))
 			ret = 0;

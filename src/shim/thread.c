@@ -46,7 +46,6 @@ struct shim_thread *shim_thread_find(void)
 static void thread_release(void *arg)
 {
 	struct shim_thread *t = arg;
-	stack_t ss = { .ss_flags = SS_DISABLE };
 	unsigned int i = slot_of(t->tid);
 
 	/* The slot stays claimed (tid -1 marks a tombstone) so probing
@@ -59,8 +58,8 @@ static void thread_release(void *arg)
 		}
 		i = (i + 1) % SHIM_MAX_THREADS;
 	}
-	sigaltstack(&ss, NULL);
-	munmap(t->altstack, t->altstack_size);
+	if (t->altstack)
+		munmap(t->altstack, t->altstack_size);
 	munmap(t, sizeof(*t));
 }
 
@@ -88,13 +87,13 @@ static bool thread_insert(struct shim_thread *t)
 	return false;
 }
 
-/* Signal frames must never be written onto an enclave stack. */
+/*
+ * Signal frames must never be written onto an enclave stack. The stack is
+ * only allocated here; the ENCLU paths make it the thread's alternate
+ * stack while it is in enclave mode (shim_altstack_enter/leave).
+ */
 static void thread_altstack(struct shim_thread *t)
 {
-	stack_t old, ss;
-
-	if (sigaltstack(NULL, &old) == 0 && !(old.ss_flags & SS_DISABLE))
-		return; /* the program's own alternate stack serves as well */
 	t->altstack = mmap(NULL, SHIM_ALTSTACK_SIZE, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (t->altstack == MAP_FAILED) {
@@ -102,10 +101,6 @@ static void thread_altstack(struct shim_thread *t)
 		return;
 	}
 	t->altstack_size = SHIM_ALTSTACK_SIZE;
-	ss.ss_sp = t->altstack;
-	ss.ss_size = t->altstack_size;
-	ss.ss_flags = 0;
-	sigaltstack(&ss, NULL);
 }
 
 struct shim_thread *shim_thread_get(void)

@@ -7,6 +7,7 @@
 #ifndef SOFTSGX_SHIM_THREAD_H
 #define SOFTSGX_SHIM_THREAD_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -20,6 +21,7 @@ struct shim_thread {
 	uint64_t last_fixup; /* address of the last page-table fix-up */
 	void *altstack; /* signal stack: frames never land in the enclave */
 	size_t altstack_size;
+	stack_t prog_altstack; /* the program's own, outside enclave mode */
 };
 
 /*
