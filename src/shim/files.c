@@ -626,7 +626,37 @@ static bool is_provision_fd(int fd)
 	return f && f->type == SHIM_FILE_PROVISION;
 }
 
+/*
+ * A /dev/sgx_provision descriptor inherited across execve is still one:
+ * it carries no state, so it is recognised again by the memfd's name.
+ */
+static void adopt_inherited(void)
+{
+	char link[64], target[64];
+
+	for (int fd = 0; fd < 1024; fd++) {
+		long n;
+		struct shim_file *f;
+
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		n = SYS(SYS_readlink, link, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		if (strncmp(target, "/memfd:sgx_provision", 20))
+			continue;
+		f = calloc(1, sizeof(*f));
+		if (!f)
+			return;
+		f->type = SHIM_FILE_PROVISION;
+		f->open_flags = O_RDWR;
+		atomic_init(&f->refs, 0);
+		fd_install(fd, f);
+	}
+}
+
 void shim_files_init(void)
 {
 	sgx_driver_set_provision_check(is_provision_fd);
+	adopt_inherited();
 }
