@@ -349,6 +349,24 @@ static void aex_synthetic_state(struct sgx_lp *lp, struct sgx_regs *regs,
 	regs->rflags = rflags;
 }
 
+/*
+ * AEX saves with XSAVE and RFBM = SECS.ATTRIBUTES.XFRM: the frame's
+ * XSTATE_BV names no component outside XFRM (else ERESUME's XRSTOR would
+ * #GP), whatever the host's image held.
+ */
+static void ssa_xsave_mask(const struct ssa_frame *f, uint64_t xfrm)
+{
+	uint8_t *hdr = (uint8_t *)f->xsave + SGX_XSAVE_LEGACY_SIZE;
+	uint64_t xstate_bv;
+
+	if (f->xsave_len < SGX_XSAVE_LEGACY_SIZE + 64)
+		return;
+	memcpy(&xstate_bv, hdr, sizeof(xstate_bv));
+	xstate_bv &= xfrm;
+	memcpy(hdr, &xstate_bv, sizeof(xstate_bv));
+	memset(hdr + 8, 0, 56); /* XCOMP_BV and reserved: standard format */
+}
+
 void sgx_aex(struct sgx_lp *lp, struct sgx_regs *regs,
 	     const struct sgx_aex_event *event, const void *xsave,
 	     size_t xsave_len)
@@ -370,6 +388,7 @@ void sgx_aex(struct sgx_lp *lp, struct sgx_regs *regs,
 		memset((void *)f.xsave, 0, f.xsave_len);
 		memcpy((void *)f.xsave, xsave,
 		       xsave_len < f.xsave_len ? xsave_len : f.xsave_len);
+		ssa_xsave_mask(&f, secs->attributes.xfrm);
 		aex_record_exit(secs, event, &f);
 		aex_synthetic_state(lp, regs, f.gpr);
 	}

@@ -7,15 +7,18 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include <asm/sgx.h>
 
 #include "arch/encls.h"
 #include "arch/epc.h"
+#include "arch/secs.h"
 #include "driver/driver.h"
 #include "driver/encl.h"
 #include "driver/ioctl.h"
 #include "driver/uaccess.h"
+#include "lsm/lsm.h"
 
 void (*sgx_driver_zap_hook)(struct sgx_encl *encl);
 void (*sgx_driver_kick_hook)(struct sgx_encl *encl);
@@ -34,22 +37,43 @@ static void zap(struct sgx_encl *encl)
 
 /*
  * ETRACK, then make every processor inside the enclave leave it once (the
- * kernel's IPIs), so that EACCEPT can complete the tracking cycle.
+ * kernel's IPIs). *epoch is the cycle to wait for with sgx_encl_track_wait
+ * once the enclave lock is dropped: a kicked thread may need the lock to
+ * get back into enclave code (an EAUG in its fault path).
  */
-static int sgx_encl_track(struct sgx_encl *encl)
+static int sgx_encl_track(struct sgx_encl *encl, uint64_t *epoch)
 {
-	int ret = sgx_etrack(sgx_driver_lp(), encl->secs);
+	int ret;
 
-	if (ret == SGX_PREV_TRK_INCMPL) {
-		if (sgx_driver_kick_hook)
-			sgx_driver_kick_hook(encl);
-		ret = sgx_etrack(sgx_driver_lp(), encl->secs);
-	}
+	*epoch = atomic_load(&sgx_secs_hidden(encl->secs)->epoch);
+	ret = sgx_etrack(sgx_driver_lp(), encl->secs);
 	if (ret)
-		return -EFAULT;
+		return -EFAULT; /* every earlier cycle was waited for */
 	if (sgx_driver_kick_hook)
 		sgx_driver_kick_hook(encl);
 	return 0;
+}
+
+/*
+ * The kernel's IPIs wait for every CPU: when the ioctl returns, the cycle
+ * is complete and the enclave's EACCEPT cannot see SGX_NOT_TRACKED. A kick
+ * that found its thread in softsgx's own handler is lost: kick again.
+ */
+static void sgx_encl_track_wait(struct sgx_encl *encl, uint64_t epoch)
+{
+	const struct timespec pause = { 0, 100000 };
+
+	/*
+	 * Bounded (2 s): a thread that blocks the kick signal cannot be
+	 * made to leave; its EACCEPT then reports SGX_NOT_TRACKED, which is
+	 * an architectural outcome, rather than this ioctl hanging.
+	 */
+	for (int i = 0; i < 20000 && !sgx_tracking_done(encl->secs, epoch);
+	     i++) {
+		nanosleep(&pause, NULL);
+		if (sgx_driver_kick_hook)
+			sgx_driver_kick_hook(encl);
+	}
 }
 
 static int sgx2_check_state(struct sgx_encl *encl)
@@ -62,7 +86,7 @@ static int sgx2_check_state(struct sgx_encl *encl)
 /* --- RESTRICT_PERMISSIONS ------------------------------------------- */
 
 static int restrict_one(struct sgx_encl *encl, uint64_t offset, uint64_t perm,
-			__u64 *result)
+			__u64 *result, uint64_t *epoch)
 {
 	struct sgx_secinfo secinfo = { .flags = perm };
 	struct sgx_encl_page *page = encl_page(encl, offset);
@@ -80,14 +104,14 @@ static int restrict_one(struct sgx_encl *encl, uint64_t offset, uint64_t perm,
 		*result = (uint64_t)ret;
 		return -EFAULT;
 	}
-	return sgx_encl_track(encl);
+	return sgx_encl_track(encl, epoch);
 }
 
 static long sgx_ioc_restrict_permissions(struct sgx_encl *encl,
 					 unsigned long arg)
 {
 	struct sgx_enclave_restrict_permissions rp;
-	uint64_t c;
+	uint64_t c, epoch;
 	long ret = 0;
 
 	if (sgx2_check_state(encl))
@@ -103,10 +127,11 @@ static long sgx_ioc_restrict_permissions(struct sgx_encl *encl,
 	for (c = 0; c < rp.length; c += SGX_PAGE_SIZE) {
 		pthread_mutex_lock(&encl->lock);
 		ret = restrict_one(encl, rp.offset + c, rp.permissions,
-				   &rp.result);
+				   &rp.result, &epoch);
 		pthread_mutex_unlock(&encl->lock);
 		if (ret)
 			break;
+		sgx_encl_track_wait(encl, epoch);
 	}
 	/* PTEs may now allow more than the EPCM: re-derive them. */
 	zap(encl);
@@ -119,7 +144,7 @@ static long sgx_ioc_restrict_permissions(struct sgx_encl *encl,
 /* --- MODIFY_TYPES ---------------------------------------------------- */
 
 static int modify_one(struct sgx_encl *encl, uint64_t offset, uint8_t type,
-		      __u64 *result)
+		      __u64 *result, uint64_t *epoch)
 {
 	struct sgx_secinfo secinfo = { .flags =
 					       (uint64_t)type
@@ -147,7 +172,7 @@ static int modify_one(struct sgx_encl *encl, uint64_t offset, uint8_t type,
 			*result = (uint64_t)ret;
 		return -EFAULT;
 	}
-	ret = sgx_encl_track(encl);
+	ret = sgx_encl_track(encl, epoch);
 	if (!ret)
 		page->type = type;
 	return ret;
@@ -156,7 +181,7 @@ static int modify_one(struct sgx_encl *encl, uint64_t offset, uint8_t type,
 static long sgx_ioc_modify_types(struct sgx_encl *encl, unsigned long arg)
 {
 	struct sgx_enclave_modify_types mt;
-	uint64_t c = 0;
+	uint64_t c = 0, epoch;
 	long ret = 0;
 
 	if (sgx2_check_state(encl))
@@ -174,10 +199,11 @@ static long sgx_ioc_modify_types(struct sgx_encl *encl, unsigned long arg)
 	for (; c < mt.length; c += SGX_PAGE_SIZE) {
 		pthread_mutex_lock(&encl->lock);
 		ret = modify_one(encl, mt.offset + c, (uint8_t)mt.page_type,
-				 &mt.result);
+				 &mt.result, &epoch);
 		pthread_mutex_unlock(&encl->lock);
 		if (ret)
 			break;
+		sgx_encl_track_wait(encl, epoch);
 	}
 	zap(encl);
 out:
@@ -284,6 +310,8 @@ int sgx_encl_aug_page(struct sgx_encl *encl, uint64_t offset)
 		page->type = SGX_PAGE_TYPE_REG;
 		/* Upstream puts no limit on pages added at run time. */
 		page->vm_max_prot_bits = PROT_READ | PROT_WRITE | PROT_EXEC;
+		/* The policy: a run-time page is never clean (execdirty). */
+		security_enclave_aug(encl->security, offset);
 		encl->nr_added++;
 		encl->epc_pages++;
 	}

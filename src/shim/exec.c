@@ -356,7 +356,8 @@ static void exception_of(struct shim_thread *t, int sig, const siginfo_t *si,
 	if (ev->exception && ev->vector == X86_TRAP_PF &&
 	    sgx_epcm_denies(&t->lp, ev->addr, ev->error_code & 2,
 			    ev->error_code & 16))
-		ev->error_code |= X86_PF_SGX;
+		/* An EPCM check follows a successful page walk: P is set. */
+		ev->error_code |= X86_PF_SGX | 1; /* P */
 	if (sig == SIGBUS && ev->vector != 17) {
 		/* A page the enclave cannot reach through its mapping. */
 		ev->exception = true;
@@ -368,6 +369,7 @@ void shim_aex_signal(struct shim_thread *t, int sig, siginfo_t *si,
 		     ucontext_t *uc, struct shim_bases *bases)
 {
 	struct sgx_aex_event ev = { 0 };
+	uint64_t seq;
 
 	/*
 	 * A page whose EPCM now allows the access (EACCEPT, EMODPE): fix the
@@ -377,13 +379,16 @@ void shim_aex_signal(struct shim_thread *t, int sig, siginfo_t *si,
 	if ((sig == SIGSEGV || sig == SIGBUS) && si->si_code > 0 &&
 	    shim_mm_aug((uint64_t)si->si_addr))
 		return; /* retried: the new page is pending (EPCM #PF) */
+	seq = shim_mm_seq();
 	if (sig == SIGSEGV && si->si_code > 0 &&
 	    uc->uc_mcontext.gregs[REG_TRAPNO] == X86_TRAP_PF &&
-	    (uint64_t)si->si_addr != t->last_fixup &&
+	    ((uint64_t)si->si_addr != t->last_fixup || (seq & 1) ||
+	     seq != t->last_fixup_seq) &&
 	    shim_mm_fixup((uint64_t)si->si_addr,
 			  uc->uc_mcontext.gregs[REG_ERR] & 2,
 			  uc->uc_mcontext.gregs[REG_ERR] & 16)) {
 		t->last_fixup = (uint64_t)si->si_addr;
+		t->last_fixup_seq = seq;
 		return;
 	}
 	t->last_fixup = 0;

@@ -203,6 +203,13 @@ static void reserve(uintptr_t start, uintptr_t end)
 			 -1, 0);
 }
 
+static atomic_ulong mm_seq;
+
+uint64_t shim_mm_seq(void)
+{
+	return atomic_load(&mm_seq);
+}
+
 /* Outside ELRANGE (or before CREATE) an enclave mapping only reserves. */
 static void apply(const struct shim_vma *v)
 {
@@ -214,13 +221,15 @@ static void apply(const struct shim_vma *v)
 		hi = v->end < encl->base + encl->size ? v->end :
 							encl->base + encl->size;
 	}
+	atomic_fetch_add(&mm_seq, 1);
 	if (lo >= hi) {
 		reserve(v->start, v->end);
-		return;
+	} else {
+		reserve(v->start, lo);
+		apply_elrange(v, encl, lo, hi);
+		reserve(hi, v->end);
 	}
-	reserve(v->start, lo);
-	apply_elrange(v, encl, lo, hi);
-	reserve(hi, v->end);
+	atomic_fetch_add(&mm_seq, 1);
 }
 
 void shim_mm_refresh(struct sgx_encl *encl)

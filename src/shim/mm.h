@@ -21,6 +21,13 @@ struct sgx_encl;
 void shim_mm_refresh(struct sgx_encl *encl);
 
 /*
+ * Counts page-table rebuilds of enclave mappings: odd while one is under
+ * way. A fault at an address already fixed up is a new one if a rebuild
+ * happened (or is happening) since.
+ */
+uint64_t shim_mm_seq(void);
+
+/*
  * The logical processors' page-table walk: the EPC page backing linaddr
  * when an enclave page is present and mapped there, else 0.
  */

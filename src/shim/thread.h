@@ -19,6 +19,7 @@ struct shim_thread {
 	uint64_t host_fsbase; /* the thread's own TLS: FS/GS outside enclaves */
 	uint64_t host_gsbase;
 	uint64_t last_fixup; /* address of the last page-table fix-up */
+	uint64_t last_fixup_seq; /* shim_mm_seq() when it was made */
 	void *altstack; /* signal stack: frames never land in the enclave */
 	size_t altstack_size;
 	stack_t prog_altstack; /* the program's own, outside enclave mode */

@@ -359,11 +359,15 @@ static void test_eresume_bad_xsave(void **state)
 	const void *restore;
 	size_t len;
 
-	xsave[512] = 0x4; /* AVX state, but XFRM is x87|SSE */
 	assert_int_equal(sgx_eenter(lp, &r), 0);
 	r = inside;
+	xsave[512] = 0x4; /* AVX state, but XFRM is x87|SSE: not saved */
 	sgx_aex(lp, &r, &irq, xsave, sizeof(xsave));
 	assert_int_equal(ssa_gpr(f, 0)->exitinfo, 0);
+	assert_int_equal(
+		((uint8_t *)test_epc_page(f->env, 1 + SSA / 4096))[512], 0);
+	/* Enclave software may still corrupt its SSA. */
+	((uint8_t *)test_epc_page(f->env, 1 + SSA / 4096))[512] = 0x4;
 	r = host_regs();
 	assert_int_equal(sgx_eresume(lp, &r, &restore, &len), GP);
 	assert_int_equal(tcs_epc(f)->ssa_index, 1);
