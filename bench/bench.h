@@ -17,5 +17,6 @@ void bench_report(const char *name, double value, const char *unit,
 		  double limit);
 
 void bench_arch(void);
+void bench_lsm(void);
 
 #endif

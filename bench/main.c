@@ -20,5 +20,6 @@ void bench_report(const char *name, double value, const char *unit,
 int main(void)
 {
 	bench_arch();
+	bench_lsm();
 	return 0;
 }

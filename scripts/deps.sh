@@ -15,6 +15,7 @@ need=(
 	"python3:/usr/bin/python3"
 	"clang-format:/usr/bin/clang-format"
 	"libcapstone-dev:/usr/include/capstone/capstone.h"
+	"libyaml-dev:/usr/include/yaml.h"
 )
 
 missing=()

@@ -19,6 +19,8 @@ int cmd_keygen(int argc, char **argv);
 int cmd_einit(int argc, char **argv);
 int cmd_platform(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 /* "softsgx CMD: message" on stderr; return 1 / EXIT_USAGE. */
 int tool_error(const char *cmd, const char *fmt, ...)

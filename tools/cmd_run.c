@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "lsm/lsm.h"
+#include "lsm/policy.h"
 
 #define SHIM_NAME "libsoftsgx.so"
 
@@ -27,6 +29,8 @@ static void run_usage(FILE *f)
 		"program's, or 128 + the number of the signal that ended it.\n\n"
 		"  --library PATH   use this libsoftsgx.so (default: $SOFTSGX_LIBRARY,\n"
 		"                   else the one installed or built beside softsgx)\n"
+		"  --label LABEL    the subject label enclave policy rules may match\n"
+		"                   (docs/policy.md); sets SOFTSGX_LABEL\n"
 		"  -h, --help       show this help\n");
 }
 
@@ -99,10 +103,11 @@ int cmd_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "library", required_argument, NULL, 'l' },
+		{ "label", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char library[PATH_MAX] = "";
+	char library[PATH_MAX] = "", err[512];
 	pid_t pid;
 	int opt;
 
@@ -111,10 +116,21 @@ int cmd_run(int argc, char **argv)
 			run_usage(stdout);
 			return 0;
 		}
+		if (opt == 'L') {
+			if (!sgx_lsm_label_valid(optarg))
+				return tool_usage_error("run", "bad label '%s'",
+							optarg);
+			setenv("SOFTSGX_LABEL", optarg, 1);
+			continue;
+		}
 		if (opt != 'l')
 			return tool_bad_option("run", opt, argv);
 		snprintf(library, sizeof(library), "%s", optarg);
 	}
+	/* A policy that cannot be used is an error here, not a program
+	 * that silently finds no SGX. */
+	if (sgx_lsm_init(err, sizeof(err)))
+		return tool_error("run", "%s", err);
 	if (optind >= argc)
 		return tool_usage_error("run", "no PROGRAM given");
 	if (!*library && find_library(library, sizeof(library)))

@@ -29,6 +29,9 @@ static const struct command commands[] = {
 	  "run a program with softsgx as its SGX driver and CPU" },
 	{ "platform", cmd_platform,
 	  "show the emulated platform (state file, CPUSVN, key id)" },
+	{ "policy", cmd_policy,
+	  "check a policy file; explain its decisions for an enclave" },
+	{ "audit", cmd_audit, "read and filter the policy's audit log" },
 };
 
 static void usage(FILE *f)

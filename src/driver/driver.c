@@ -19,6 +19,7 @@
 
 #include "driver/driver.h"
 #include "driver/platform.h"
+#include "lsm/lsm.h"
 
 static struct {
 	pthread_mutex_t lock; /* serialises initialisation */
@@ -156,6 +157,14 @@ static int driver_bring_up(char *err, size_t errlen)
 	int ret;
 
 	ret = epc_budget(&pages, err, errlen);
+	if (ret)
+		return ret;
+	/*
+	 * The policy, before any enclave exists: a malformed one fails the
+	 * whole driver (FILE:LINE:COL in err), so no device opens and no
+	 * enclave runs under part of a policy.
+	 */
+	ret = sgx_lsm_init(err, errlen);
 	if (ret)
 		return ret;
 	ret = sgx_platform_load(&platform, err, errlen);

@@ -13,6 +13,7 @@
 #include "arch/sgx_arch.h"
 #include "driver/driver.h"
 #include "driver/encl.h"
+#include "lsm/lsm.h"
 
 struct sgx_encl *sgx_encl_alloc(void)
 {
@@ -189,6 +190,7 @@ int sgx_encl_remove_page(struct sgx_encl *encl, uint64_t offset)
 	page->flags = 0;
 	page->type = 0;
 	page->vm_max_prot_bits = 0;
+	security_enclave_page_removed(encl->security, offset);
 	encl->nr_added--;
 	encl->epc_pages--;
 	sgx_epc_uncharge(1);
@@ -236,6 +238,8 @@ static void sgx_encl_release(struct sgx_encl *encl)
 	else
 		sgx_encl_forget_all(encl);
 	sgx_encl_backing_free(encl);
+	security_enclave_free(encl->security);
+	encl->security = NULL;
 	pthread_mutex_unlock(&encl->lock);
 	pthread_mutex_destroy(&encl->lock);
 	/* After a failed EREMOVE the EPC stays charged, as it stays used. */
@@ -281,9 +285,11 @@ static int pages_allow(struct sgx_encl *encl, unsigned long start,
 	return ret;
 }
 
-int sgx_encl_may_map(struct sgx_encl *encl, unsigned long start,
-		     unsigned long end, unsigned long prot)
+static int may_map(struct sgx_encl *encl, unsigned long start,
+		   unsigned long end, unsigned long prot, bool mprotect)
 {
+	int ret;
+
 	prot &= PROT_READ | PROT_WRITE | PROT_EXEC;
 
 	if (sgx_encl_test_flag(encl, SGX_ENCL_INITIALIZED) &&
@@ -294,5 +300,24 @@ int sgx_encl_may_map(struct sgx_encl *encl, unsigned long start,
 		return -EACCES;
 	if (!sgx_encl_test_flag(encl, SGX_ENCL_CREATED))
 		return 0; /* no pages yet */
-	return pages_allow(encl, start, end, prot);
+	ret = pages_allow(encl, start, end, prot);
+	if (ret)
+		return ret;
+	/* The policy: each page's history against prot (mapwx, execdirty...). */
+	if (mprotect)
+		return security_enclave_mprotect(encl->security, start, end,
+						 prot);
+	return security_enclave_map(encl->security, start, end, prot);
+}
+
+int sgx_encl_may_map(struct sgx_encl *encl, unsigned long start,
+		     unsigned long end, unsigned long prot)
+{
+	return may_map(encl, start, end, prot, false);
+}
+
+int sgx_encl_may_mprotect(struct sgx_encl *encl, unsigned long start,
+			  unsigned long end, unsigned long prot)
+{
+	return may_map(encl, start, end, prot, true);
 }

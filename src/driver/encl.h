@@ -22,6 +22,8 @@
 
 #include "arch/epc.h"
 
+struct sgx_lsm_encl;
+
 /* struct sgx_encl.flags (spec 2.2). */
 enum sgx_encl_flags {
 	SGX_ENCL_IOCTL = 1UL << 0, /* an ioctl is in progress */
@@ -64,6 +66,9 @@ struct sgx_encl {
 	void *secs; /* EPC page of the SECS, after the ELRANGE pages */
 	struct sgx_epc_section *section;
 	size_t epc_pages; /* charged to the EPC budget */
+
+	/* The policy's page history (src/lsm); NULL without a policy. */
+	struct sgx_lsm_encl *security;
 };
 
 /* open(): a new, empty enclave with one reference; NULL and errno. */
@@ -84,6 +89,12 @@ void sgx_encl_put(struct sgx_encl *encl);
  */
 int sgx_encl_may_map(struct sgx_encl *encl, unsigned long start,
 		     unsigned long end, unsigned long prot);
+/*
+ * The same rule for mprotect (upstream's vm_ops->mprotect runs may_map);
+ * only the policy's audit records tell the two apart (op=mprotect).
+ */
+int sgx_encl_may_mprotect(struct sgx_encl *encl, unsigned long start,
+			  unsigned long end, unsigned long prot);
 
 static inline bool sgx_encl_test_flag(struct sgx_encl *encl, unsigned long flag)
 {

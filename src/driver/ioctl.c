@@ -26,6 +26,7 @@
 #include "driver/encl.h"
 #include "driver/ioctl.h"
 #include "driver/uaccess.h"
+#include "lsm/lsm.h"
 
 /* EINIT retries while interrupts keep arriving (driver.h upstream). */
 #define SGX_EINIT_SPIN_COUNT 20
@@ -79,10 +80,15 @@ static int sgx_encl_create(struct sgx_encl *encl, struct sgx_secs *secs)
 	ret = sgx_encl_backing_alloc(encl, secs);
 	if (ret)
 		goto err_uncharge;
+	/* The policy's page history for this ELRANGE (NULL without one). */
+	ret = security_enclave_alloc(&encl->security, secs->base,
+				     encl->nr_pages, secs->attributes.flags);
+	if (ret)
+		goto err_backing;
 	ret = sgx_encl_ecreate(encl, secs);
 	if (ret) {
 		ret = -EIO; /* any ECREATE fault */
-		goto err_backing;
+		goto err_security;
 	}
 	encl->epc_pages = 1;
 	encl->base = secs->base;
@@ -95,6 +101,9 @@ static int sgx_encl_create(struct sgx_encl *encl, struct sgx_secs *secs)
 	atomic_fetch_or(&encl->flags, SGX_ENCL_CREATED);
 	return 0;
 
+err_security:
+	security_enclave_free(encl->security);
+	encl->security = NULL;
 err_backing:
 	sgx_encl_backing_free(encl);
 err_uncharge:
@@ -185,6 +194,8 @@ struct sgx_add_ctx {
 	void *buf; /* the pinned source page, as a page-aligned copy */
 	bool vma_valid;
 	struct sgx_vma_info vma;
+	/* The policy's view of the current page; kept for the whole call. */
+	struct sgx_lsm_load lsm;
 };
 
 /*
@@ -238,10 +249,31 @@ static int sgx_encl_eadd(struct sgx_encl *encl, struct sgx_add_ctx *ctx,
 	page->flags = SGX_ENCL_PAGE_PRESENT;
 	page->type = (ctx->secinfo.flags & SGX_SECINFO_PAGE_TYPE_MASK) >>
 		     SGX_SECINFO_PAGE_TYPE_SHIFT;
-	page->vm_max_prot_bits = sgx_calc_vm_max_prot(ctx->secinfo.flags);
+	/* The policy's model may cap it further (vma-propagate). */
+	page->vm_max_prot_bits =
+		sgx_calc_vm_max_prot(ctx->secinfo.flags) & ctx->lsm.max_prot;
 	encl->nr_added++;
 	encl->epc_pages++;
 	return 0;
+}
+
+/*
+ * security_enclave_load() on our copies: the SECINFO EADD will use and the
+ * source VMA as looked up for the copy just made.
+ */
+static int sgx_encl_security_load(struct sgx_encl *encl,
+				  struct sgx_add_ctx *ctx, unsigned long src,
+				  uint64_t offset)
+{
+	struct sgx_lsm_load *l = &ctx->lsm;
+
+	l->offset = offset;
+	l->secinfo = ctx->secinfo.flags;
+	l->measured = ctx->flags & SGX_PAGE_MEASURE;
+	sgx_lsm_source_init(&l->src, ctx->vma.prot, ctx->vma.may_exec,
+			    ctx->vma.path, src,
+			    ctx->secinfo.flags & SGX_SECINFO_X);
+	return security_enclave_load(encl->security, l);
 }
 
 /* Spec 2.4, the steps inside one page, in upstream's order. */
@@ -260,6 +292,8 @@ static int sgx_encl_add_page(struct sgx_encl *encl, struct sgx_add_ctx *ctx,
 	}
 	ret = sgx_encl_get_src(ctx, src);
 	if (!ret)
+		ret = sgx_encl_security_load(encl, ctx, src, offset);
+	if (!ret)
 		ret = sgx_encl_eadd(encl, ctx, offset);
 	if (ret)
 		goto err_unlock;
@@ -272,6 +306,7 @@ static int sgx_encl_add_page(struct sgx_encl *encl, struct sgx_add_ctx *ctx,
 			return ret;
 		}
 	}
+	security_enclave_page_added(encl->security, offset, ctx->lsm.state);
 	pthread_mutex_unlock(&encl->lock);
 	return 0;
 
@@ -369,6 +404,11 @@ static long sgx_encl_init(struct sgx_encl *encl,
 	if (sigstruct_requires_reserved(sig))
 		return -EINVAL;
 	sgx_sigstruct_mrsigner(sig, mrsigner);
+	/* Launch policy on our copy of the SIGSTRUCT, as the SECS asks. */
+	ret = security_enclave_init(encl->security, sig, mrsigner, encl->base,
+				    encl->attributes);
+	if (ret)
+		return ret;
 
 	pthread_mutex_lock(&encl->lock);
 	ret = sgx_einit_retry(encl, sig, token, mrsigner);
@@ -377,6 +417,7 @@ static long sgx_encl_init(struct sgx_encl *encl,
 		return -EIO;
 	if (ret)
 		return -EPERM; /* any SGX error code, including the token's */
+	security_enclave_init_done(encl->security);
 	atomic_fetch_or(&encl->flags, SGX_ENCL_INITIALIZED);
 	return 0;
 }
@@ -420,6 +461,9 @@ static long sgx_ioc_enclave_provision(struct sgx_encl *encl, unsigned long arg)
 	/* The kernel takes the fd as unsigned int; no such fd is -EINVAL. */
 	if (!sgx_driver_is_provision_fd((int)(unsigned int)params.fd))
 		return -EINVAL;
+	/* The fd is necessary; the policy may still refuse this subject. */
+	if (security_enclave_provision(encl->security))
+		return -EACCES;
 	/* No state check: before CREATE this is lost, after INIT useless. */
 	encl->attributes_mask |= SGX_ATTR_PROVISIONKEY;
 	return 0;

@@ -18,6 +18,7 @@
 #include "driver/encl.h"
 #include "driver/ioctl.h"
 #include "driver/uaccess.h"
+#include "lsm/lsm.h"
 
 void (*sgx_driver_zap_hook)(struct sgx_encl *encl);
 void (*sgx_driver_kick_hook)(struct sgx_encl *encl);
@@ -309,6 +310,8 @@ int sgx_encl_aug_page(struct sgx_encl *encl, uint64_t offset)
 		page->type = SGX_PAGE_TYPE_REG;
 		/* Upstream puts no limit on pages added at run time. */
 		page->vm_max_prot_bits = PROT_READ | PROT_WRITE | PROT_EXEC;
+		/* The policy: a run-time page is never clean (execdirty). */
+		security_enclave_aug(encl->security, offset);
 		encl->nr_added++;
 		encl->epc_pages++;
 	}

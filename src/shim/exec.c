@@ -271,6 +271,8 @@ static void enclu_inside(struct shim_thread *t, siginfo_t *si, ucontext_t *uc,
 		break;
 	case EMODPE:
 		ret = sgx_enclu_emodpe(&t->lp, &regs);
+		if (!ret)
+			shim_mm_modpe(regs.rbx, regs.rcx);
 		regs.rip += SGX_ENCLU_LEN;
 		break;
 	case EACCEPTCOPY:

@@ -13,6 +13,7 @@
 #include "driver/driver.h"
 #include "driver/encl.h"
 #include "driver/ioctl.h"
+#include "lsm/lsm.h"
 #include "shim/files.h"
 #include "shim/mm.h"
 #include "shim/shim.h"
@@ -254,8 +255,8 @@ static bool overlaps_enclave(uintptr_t start, uintptr_t end)
 	return false;
 }
 
-/* The kernel's may_map for every enclave VMA part of [start, end). */
-static int check_may_map(uintptr_t start, uintptr_t end, int prot)
+/* The kernel's mprotect rule for every enclave VMA part of [start, end). */
+static int check_may_mprotect(uintptr_t start, uintptr_t end, int prot)
 {
 	const struct vma_table *t = atomic_load(&vma_table);
 
@@ -383,7 +384,7 @@ SHIM_EXPORT int mprotect(void *addr, size_t len, int prot)
 	if (!overlaps_enclave(start, end))
 		return (int)shim_sys_result(SYS(SYS_mprotect, addr, len, prot));
 	pthread_mutex_lock(&vma_lock);
-	ret = check_may_map(start, end, prot);
+	ret = check_may_mprotect(start, end, prot);
 	if (!ret)
 		ret = SYS(SYS_mprotect, addr, len, prot);
 	if (!ret) {
@@ -478,6 +479,25 @@ bool shim_mm_aug(uint64_t addr)
 	return added;
 }
 
+void shim_mm_modpe(uint64_t secinfo_addr, uint64_t page_addr)
+{
+	const struct vma_table *t = vma_read_begin();
+	const struct shim_vma *v = vma_find(t, page_addr);
+	struct sgx_encl *encl = v ? v->file->encl : NULL;
+	const struct sgx_secinfo *secinfo;
+
+	if (encl && sgx_encl_test_flag(encl, SGX_ENCL_CREATED) &&
+	    secinfo_addr - encl->base < encl->size &&
+	    page_addr - encl->base < encl->size) {
+		/* EMODPE read it from enclave memory already: it is there. */
+		secinfo = sgx_encl_epc_page(encl, secinfo_addr - encl->base);
+		security_enclave_modpe(
+			encl->security, (page_addr - encl->base) & PAGE_MASK,
+			secinfo->flags & SGX_SECINFO_PERMISSION_MASK);
+	}
+	vma_read_end();
+}
+
 bool shim_mm_fixup(uint64_t addr, bool write, bool fetch)
 {
 	const struct vma_table *t = vma_read_begin();
@@ -493,7 +513,11 @@ bool shim_mm_fixup(uint64_t addr, bool write, bool fetch)
 		    addr >= encl->base && off < encl->size && encl->nr_pages) {
 			int prot = page_prot(encl, off & PAGE_MASK, v->prot);
 
+			/* The policy decides for a page new to this mapping. */
 			fixed = (prot & need) &&
+				!security_enclave_fault(encl->security,
+							addr & PAGE_MASK,
+							(unsigned long)prot) &&
 				!SYS(SYS_mprotect, addr & PAGE_MASK,
 				     SGX_PAGE_SIZE, prot);
 		}

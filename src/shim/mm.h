@@ -48,6 +48,13 @@ bool shim_mm_fixup(uint64_t addr, bool write, bool fetch);
  */
 bool shim_mm_aug(uint64_t addr);
 
+/*
+ * The enclave extended a page's EPCM permissions with EMODPE (SECINFO at
+ * secinfo_addr, page at page_addr): the policy records it, and decides
+ * when the page's new protection is first used (shim_mm_fixup).
+ */
+void shim_mm_modpe(uint64_t secinfo_addr, uint64_t page_addr);
+
 /* Host-mode SIGSEGV on an enclave mapping that the kernel reports as SIGBUS. */
 bool shim_mm_sigsegv(siginfo_t *si, ucontext_t *uc);
 
