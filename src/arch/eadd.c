@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "arch/encls.h"
+#include "arch/encls_priv.h"
 #include "arch/epc.h"
 #include "arch/measure.h"
 #include "arch/secs.h"
@@ -112,14 +113,13 @@ static int eadd_commit(struct sgx_lp *lp, const struct sgx_pageinfo *pginfo,
 	return 0;
 }
 
-int sgx_eadd(struct sgx_lp *lp, const struct sgx_pageinfo *pginfo, void *addr)
+int sgx_add_page_locked(struct sgx_lp *lp, const struct sgx_pageinfo *pginfo,
+			void *addr, struct sgx_epcm_entry *entry,
+			struct sgx_epcm_entry *secs_entry,
+			sgx_add_commit_t commit)
 {
-	struct sgx_epcm_entry *entry = NULL, *secs_entry = NULL;
 	int ret;
 
-	ret = eadd_operands(lp, pginfo, addr, &entry, &secs_entry);
-	if (ret)
-		return ret;
 	if (!sgx_epcm_trylock(entry))
 		return sgx_fault_gp(lp);
 	if (entry->valid) {
@@ -133,11 +133,23 @@ int sgx_eadd(struct sgx_lp *lp, const struct sgx_pageinfo *pginfo, void *addr)
 	if (!secs_entry->valid || secs_entry->page_type != SGX_PAGE_TYPE_SECS)
 		ret = sgx_fault_pf(lp, pginfo->secs, X86_PF_SGX);
 	else
-		ret = eadd_commit(lp, pginfo, addr, entry);
+		ret = commit(lp, pginfo, addr, entry);
 	sgx_epcm_unlock(secs_entry);
 out_unlock:
 	sgx_epcm_unlock(entry);
 	return ret;
+}
+
+int sgx_eadd(struct sgx_lp *lp, const struct sgx_pageinfo *pginfo, void *addr)
+{
+	struct sgx_epcm_entry *entry = NULL, *secs_entry = NULL;
+	int ret;
+
+	ret = eadd_operands(lp, pginfo, addr, &entry, &secs_entry);
+	if (ret)
+		return ret;
+	return sgx_add_page_locked(lp, pginfo, addr, entry, secs_entry,
+				   eadd_commit);
 }
 
 static int eextend_chunk(struct sgx_lp *lp, struct sgx_secs *secs,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "arch/encls.h"
+#include "arch/encls_priv.h"
 #include "arch/epc.h"
 #include "arch/secs.h"
 #include "arch/util.h"
@@ -60,24 +61,8 @@ int sgx_eaug(struct sgx_lp *lp, const struct sgx_pageinfo *pginfo, void *addr)
 	ret = eaug_operands(lp, pginfo, addr, &entry, &secs_entry);
 	if (ret)
 		return ret;
-	if (!sgx_epcm_trylock(entry))
-		return sgx_fault_gp(lp);
-	if (entry->valid) {
-		ret = sgx_fault_pf(lp, (uintptr_t)addr, X86_PF_SGX);
-		goto out_unlock;
-	}
-	if (!sgx_epcm_trylock(secs_entry)) {
-		ret = sgx_fault_gp(lp);
-		goto out_unlock;
-	}
-	if (!secs_entry->valid || secs_entry->page_type != SGX_PAGE_TYPE_SECS)
-		ret = sgx_fault_pf(lp, pginfo->secs, X86_PF_SGX);
-	else
-		ret = eaug_commit(lp, pginfo, addr, entry);
-	sgx_epcm_unlock(secs_entry);
-out_unlock:
-	sgx_epcm_unlock(entry);
-	return ret;
+	return sgx_add_page_locked(lp, pginfo, addr, entry, secs_entry,
+				   eaug_commit);
 }
 
 /*
