@@ -10,6 +10,7 @@
 #include "arch/enclu.h"
 #include "arch/sgx_arch.h"
 #include "shim/fpstate.h"
+#include "shim/fsgs.h"
 #include "shim/mm.h"
 #include "shim/shim.h"
 
@@ -88,6 +89,19 @@ static void altstack_enter(struct shim_thread *t, ucontext_t *uc)
 	uc->uc_stack.ss_sp = t->altstack;
 	uc->uc_stack.ss_size = t->altstack_size;
 	uc->uc_stack.ss_flags = SS_AUTODISARM;
+}
+
+/* altstack_enter() outside a signal handler: set it directly. */
+static void fast_altstack_enter(struct shim_thread *t)
+{
+	stack_t cur, ours = { .ss_sp = t->altstack,
+			      .ss_size = t->altstack_size,
+			      .ss_flags = SS_AUTODISARM };
+
+	if (!t->altstack || sigaltstack(NULL, &cur) || cur.ss_sp == t->altstack)
+		return;
+	t->prog_altstack = cur;
+	sigaltstack(&ours, NULL);
 }
 
 static void altstack_leave(struct shim_thread *t, ucontext_t *uc)
@@ -448,4 +462,32 @@ void shim_kick_enclave(const struct sgx_secs *secs)
 	struct kick k = { .secs = secs, .pid = getpid() };
 
 	shim_thread_foreach(kick_thread, &k);
+}
+
+/* The C half of fastpath.S: EENTER from the vDSO without a signal. */
+int shim_fast_enter(struct sgx_regs *regs);
+
+int shim_fast_enter(struct sgx_regs *regs)
+{
+	struct shim_thread *t;
+	struct sgx_fault *f;
+
+	if ((uint32_t)regs->rax != EENTER)
+		return 1; /* ERESUME restores state from a signal frame */
+	t = shim_thread_get();
+	if (!t)
+		return 1;
+	regs->fsbase = shim_rdfsbase();
+	regs->gsbase = shim_rdgsbase();
+	if (sgx_eenter(&t->lp, regs)) {
+		/* The fault is at the vDSO's ENCLU: its fixup reports it. */
+		f = &t->lp.fault;
+		regs->rip = shim_vdso.fixup;
+		regs->rdi = f->vector;
+		regs->rsi = f->error_code;
+		regs->rdx = f->vector == X86_TRAP_PF ? f->addr : 0;
+		return 2;
+	}
+	fast_altstack_enter(t);
+	return 0;
 }

@@ -7,6 +7,7 @@
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/auxv.h>
 
 #include "driver/driver.h"
@@ -57,9 +58,16 @@ static void cpuid_init(void)
 				"programs will not see SGX in CPUID\n");
 }
 
+void shim_fast_enclu(void);
+
 static void vdso_init(void)
 {
 	const void *real = (const void *)getauxval(AT_SYSINFO_EHDR);
+	const char *fast = getenv("SOFTSGX_FASTPATH");
+
+	/* EENTER without a trap unless asked not to (SOFTSGX_FASTPATH=0). */
+	if (!fast || strcmp(fast, "0"))
+		softsgx_vdso_fast_enclu = (void *)shim_fast_enclu;
 
 	if (softsgx_vdso_build(real, &shim_vdso) ||
 	    softsgx_vdso_install(&shim_vdso))

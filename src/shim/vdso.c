@@ -46,6 +46,9 @@ extern const uint8_t softsgx_vdso_enter_start[] HIDDEN;
 extern const uint8_t softsgx_vdso_enter_enclu[] HIDDEN;
 extern const uint8_t softsgx_vdso_enter_fixup[] HIDDEN;
 extern const uint8_t softsgx_vdso_enter_end[] HIDDEN;
+extern const uint8_t softsgx_vdso_enter_fast[] HIDDEN;
+
+void *softsgx_vdso_fast_enclu;
 
 #define ENTER_NAME "__vdso_sgx_enter_enclave"
 #define ENTER_VERSION "LINUX_2.6"
@@ -1074,6 +1077,10 @@ static void emit_text(const struct builder *b)
 
 	memset(at(b, b->lay.text), 0xcc, b->lay.text_end - b->lay.text);
 	memcpy(at(b, b->lay.text), softsgx_vdso_enter_start, enter_size());
+	/* The fast-path slot of the copy (0: every ENCLU traps). */
+	memcpy((uint8_t *)at(b, b->lay.text) +
+		       (softsgx_vdso_enter_fast - softsgx_vdso_enter_start),
+	       &softsgx_vdso_fast_enclu, sizeof(softsgx_vdso_fast_enclu));
 	for (i = 0; i < b->nr_tramps; i++) {
 		t = at(b, b->lay.tramp + i * TRAMP_SIZE);
 		memcpy(t, jmp, sizeof(jmp));

@@ -24,6 +24,13 @@ struct softsgx_vdso {
 };
 
 /*
+ * Entry of a fast path for the ENCLU of __vdso_sgx_enter_enclave, called
+ * (with the ENCLU's registers) just before it; NULL keeps every ENCLU a
+ * trap. Read when an image is built.
+ */
+extern void *softsgx_vdso_fast_enclu;
+
+/*
  * Build the image from the real vDSO's dynamic symbols (real_vdso may be NULL:
  * the image then exports __vdso_sgx_enter_enclave alone). The real image is
  * read through its program headers and PT_DYNAMIC only; anything inconsistent

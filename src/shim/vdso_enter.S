@@ -73,6 +73,15 @@ EXPORT(softsgx_vdso_enter_start)
 	lea	.Lenclu(%rip), %rcx
 
 	/*
+	 * softsgx's fast path (the slot below, filled when the image is
+	 * built): EENTER without a trap. It returns here only when it leaves
+	 * the leaf to the ENCLU, which stays the AEP either way.
+	 */
+	cmpq	$0, .Lfast(%rip)
+	je	.Lenclu
+	call	*.Lfast(%rip)
+
+	/*
 	 * One ENCLU is both EENTER/ERESUME and the AEP: after an asynchronous
 	 * exit the "CPU" comes back here with RAX = ERESUME and resumes, so
 	 * interrupts and signals stay invisible to the caller.
@@ -143,6 +152,11 @@ EXPORT(softsgx_vdso_enter_fixup)
 	cmp	$0, %eax
 	jle	.Lout
 	jmp	.Lenter
+
+	.balign 8
+EXPORT(softsgx_vdso_enter_fast)
+.Lfast:
+	.quad	0
 
 EXPORT(softsgx_vdso_enter_end)
 

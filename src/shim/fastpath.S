@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * EENTER from __vdso_sgx_enter_enclave without a trap. Called just before
+ * the vDSO's ENCLU, with that instruction's registers (RAX = leaf, RBX =
+ * TCS, RCX = AEP = the ENCLU, arguments in the others). The registers go
+ * into a struct sgx_regs on this (host) stack, shim_fast_enter() runs the
+ * leaf, and then:
+ *   1: declined — everything is restored and we return to the ENCLU,
+ *      which traps as usual (ERESUME, or no thread state);
+ *   0: entered — FS/GS become the enclave's, the registers its, RSP the
+ *      one at the ENCLU, and we jump to the enclave entry;
+ *   2: faulted — the same jump, to the vDSO's exception label with
+ *      RDI/RSI/RDX describing the fault, as the kernel's fixup does.
+ * A signal that arrives before the jump sees a RIP outside the enclave
+ * and is handled as a host-mode signal (FS is saved and restored).
+ */
+#define R_RAX 0
+#define R_RCX 8
+#define R_RDX 16
+#define R_RBX 24
+#define R_RSP 32
+#define R_RBP 40
+#define R_RSI 48
+#define R_RDI 56
+#define R_R8 64
+#define R_R9 72
+#define R_R10 80
+#define R_R11 88
+#define R_R12 96
+#define R_R13 104
+#define R_R14 112
+#define R_R15 120
+#define R_RFLAGS 128
+#define R_RIP 136
+#define R_FSBASE 144
+#define R_GSBASE 152
+/* struct sgx_regs, below a 16-byte aligned frame pointer. */
+#define FRAME 160
+
+#define SYS_arch_prctl 158
+#define ARCH_SET_GS 0x1001
+#define ARCH_SET_FS 0x1002
+
+	.text
+	.globl	shim_fast_enclu
+	.hidden	shim_fast_enclu
+	.type	shim_fast_enclu, @function
+shim_fast_enclu:
+	/* Callers need not keep the stack aligned: align it here. */
+	push	%rbp
+	mov	%rsp, %rbp
+	and	$-16, %rsp
+	sub	$FRAME, %rsp
+	mov	%rax, R_RAX(%rsp)
+	mov	%rcx, R_RCX(%rsp)
+	mov	%rdx, R_RDX(%rsp)
+	mov	%rbx, R_RBX(%rsp)
+	lea	16(%rbp), %rax		/* RSP at the ENCLU */
+	mov	%rax, R_RSP(%rsp)
+	mov	(%rbp), %rax		/* the caller's RBP */
+	mov	%rax, R_RBP(%rsp)
+	mov	%rsi, R_RSI(%rsp)
+	mov	%rdi, R_RDI(%rsp)
+	mov	%r8, R_R8(%rsp)
+	mov	%r9, R_R9(%rsp)
+	mov	%r10, R_R10(%rsp)
+	mov	%r11, R_R11(%rsp)
+	mov	%r12, R_R12(%rsp)
+	mov	%r13, R_R13(%rsp)
+	mov	%r14, R_R14(%rsp)
+	mov	%r15, R_R15(%rsp)
+	pushfq
+	pop	%rax
+	mov	%rax, R_RFLAGS(%rsp)
+	mov	8(%rbp), %rax		/* our return address: the ENCLU */
+	mov	%rax, R_RIP(%rsp)
+
+	mov	%rsp, %rdi
+	call	shim_fast_enter
+	cmp	$1, %eax
+	je	.Ldecline
+	cmp	$2, %eax
+	je	.Lregs
+
+	/* Entered: the enclave's FS and GS. */
+	cmpb	$0, shim_have_fsgsbase(%rip)
+	je	.Lsyscall_bases
+	mov	R_FSBASE(%rsp), %rax
+	wrfsbase %rax
+	mov	R_GSBASE(%rsp), %rax
+	wrgsbase %rax
+	jmp	.Lregs
+.Lsyscall_bases:
+	mov	$SYS_arch_prctl, %eax
+	mov	$ARCH_SET_FS, %edi
+	mov	R_FSBASE(%rsp), %rsi
+	syscall
+	mov	$SYS_arch_prctl, %eax
+	mov	$ARCH_SET_GS, %edi
+	mov	R_GSBASE(%rsp), %rsi
+	syscall
+
+.Lregs:
+	/* The target goes just below the final RSP (its red zone). */
+	mov	R_RSP(%rsp), %rax
+	mov	R_RIP(%rsp), %rcx
+	mov	%rcx, -8(%rax)
+	mov	R_RFLAGS(%rsp), %rax
+	push	%rax
+	popfq
+	mov	R_RCX(%rsp), %rcx
+	mov	R_RDX(%rsp), %rdx
+	mov	R_RBX(%rsp), %rbx
+	mov	R_RBP(%rsp), %rbp
+	mov	R_RSI(%rsp), %rsi
+	mov	R_RDI(%rsp), %rdi
+	mov	R_R8(%rsp), %r8
+	mov	R_R9(%rsp), %r9
+	mov	R_R10(%rsp), %r10
+	mov	R_R11(%rsp), %r11
+	mov	R_R12(%rsp), %r12
+	mov	R_R13(%rsp), %r13
+	mov	R_R14(%rsp), %r14
+	mov	R_R15(%rsp), %r15
+	mov	R_RAX(%rsp), %rax
+	mov	R_RSP(%rsp), %rsp
+	jmp	*-8(%rsp)
+
+.Ldecline:
+	mov	R_RAX(%rsp), %rax
+	mov	R_RCX(%rsp), %rcx
+	mov	R_RDX(%rsp), %rdx
+	mov	R_RSI(%rsp), %rsi
+	mov	R_RDI(%rsp), %rdi
+	mov	R_R8(%rsp), %r8
+	mov	R_R9(%rsp), %r9
+	mov	R_R10(%rsp), %r10
+	mov	R_R11(%rsp), %r11
+	mov	%rbp, %rsp
+	pop	%rbp
+	ret
+	.size	shim_fast_enclu, . - shim_fast_enclu
+
+	.section .note.GNU-stack, "", @progbits
