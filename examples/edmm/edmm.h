@@ -34,6 +34,8 @@ enum edmm_ocall {
 	EDMM_OCALL_MAKE_TCS = 3, /* MODIFY_TYPES(PT_TCS) [oarg0, +oarg1) */
 	EDMM_OCALL_RESTRICT = 4, /* RESTRICT_PERMISSIONS [oarg0, +oarg1) */
 	/* to oarg2 (SECINFO R/W/X bits) */
+	EDMM_OCALL_MPROTECT = 5, /* mprotect [oarg0, +oarg1) to oarg2 */
+	/* (SECINFO R/W/X bits): page tables after an EMODPE */
 };
 
 /* struct edmm_call.ret when the enclave refuses the call itself. */

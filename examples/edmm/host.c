@@ -334,6 +334,17 @@ int edmm_restrict(struct edmm_host *h, uint64_t offset, uint64_t len,
 	return ret;
 }
 
+int edmm_mprotect(struct edmm_host *h, uint64_t offset, uint64_t len,
+		  uint64_t perm)
+{
+	int prot = secinfo_prot(perm & SGX_SECINFO_PERMISSION_MASK);
+
+	/* Bounded to ELRANGE: the enclave must not change the host's maps. */
+	if (offset >= h->size || len > h->size - offset)
+		return -EINVAL;
+	return mprotect((void *)(h->base + offset), len, prot) ? -errno : 0;
+}
+
 int64_t edmm_host_ocall(struct edmm_host *h, struct edmm_call *call)
 {
 	uint64_t off = call->oarg[0], len = call->oarg[1];
@@ -351,6 +362,9 @@ int64_t edmm_host_ocall(struct edmm_host *h, struct edmm_call *call)
 		break;
 	case EDMM_OCALL_RESTRICT:
 		ret = edmm_restrict(h, off, len, call->oarg[2], NULL);
+		break;
+	case EDMM_OCALL_MPROTECT:
+		ret = edmm_mprotect(h, off, len, call->oarg[2]);
 		break;
 	default:
 		ret = -ENOSYS;

@@ -71,6 +71,9 @@ int edmm_modify_types(struct edmm_host *h, uint64_t offset, uint64_t len,
 int edmm_remove_pages(struct edmm_host *h, uint64_t offset, uint64_t len);
 int edmm_restrict(struct edmm_host *h, uint64_t offset, uint64_t len,
 		  uint64_t perm, uint64_t *result);
+/* mprotect [offset, offset + len) to SECINFO R/W/X bits perm. */
+int edmm_mprotect(struct edmm_host *h, uint64_t offset, uint64_t len,
+		  uint64_t perm);
 
 /* VmRSS of this process, in KiB (-1 if unknown). */
 long edmm_rss_kib(void);
