@@ -88,6 +88,11 @@ static void altstack_enter(struct shim_thread *t, ucontext_t *uc)
 	t->prog_altstack = uc->uc_stack;
 	uc->uc_stack.ss_sp = t->altstack;
 	uc->uc_stack.ss_size = t->altstack_size;
+	/* A handler still runs on it (an ENCLU from a signal handler). */
+	if (t->altstack_live > (uintptr_t)t->altstack &&
+	    t->altstack_live - (uintptr_t)t->altstack < t->altstack_size)
+		uc->uc_stack.ss_size = (t->altstack_live & ~(uintptr_t)15) -
+				       256 - (uintptr_t)t->altstack;
 	uc->uc_stack.ss_flags = SS_AUTODISARM;
 }
 
@@ -100,6 +105,11 @@ static void fast_altstack_enter(struct shim_thread *t)
 
 	if (!t->altstack || sigaltstack(NULL, &cur) || cur.ss_sp == t->altstack)
 		return;
+	/* A handler still runs on it (EENTER from a signal handler). */
+	if (t->altstack_live > (uintptr_t)t->altstack &&
+	    t->altstack_live - (uintptr_t)t->altstack < t->altstack_size)
+		ours.ss_size = (t->altstack_live & ~(uintptr_t)15) - 256 -
+			       (uintptr_t)t->altstack;
 	t->prog_altstack = cur;
 	sigaltstack(&ours, NULL);
 }
@@ -194,6 +204,8 @@ static void report_exception(int sig, siginfo_t *si, ucontext_t *uc,
 	}
 	if (sig == SIGSEGV || sig == SIGBUS)
 		info.si_addr = (void *)addr;
+	else /* SIGILL, SIGFPE, SIGTRAP: the faulting RIP, now the AEP */
+		info.si_addr = (void *)uc_rip(uc);
 	uc->uc_mcontext.gregs[REG_TRAPNO] = vector;
 	uc->uc_mcontext.gregs[REG_ERR] = error_code;
 	shim_deliver(sig, &info, uc);
@@ -251,9 +263,14 @@ static void enclave_exception(struct shim_thread *t, int sig, siginfo_t *si,
 	regs_to_uc(uc, &regs, bases);
 	shim_fpstate_init(uc);
 	altstack_leave(t, uc);
-	/* The AEX hides the page offset of a #PF from everything outside. */
+	/*
+	 * The AEX hides the page offset of a #PF from everything outside;
+	 * other vectors have no address (the enclave's RIP stays hidden).
+	 */
 	if (ev->vector == X86_TRAP_PF)
 		addr &= ~(SGX_PAGE_SIZE - 1);
+	else
+		addr = 0;
 	report_exception(sig, si, uc, ev->vector, ev->error_code, addr);
 }
 
@@ -369,7 +386,10 @@ static void exception_of(struct shim_thread *t, int sig, const siginfo_t *si,
 	}
 	if (sig == SIGTRAP && ev->vector == X86_TRAP_BP)
 		ev->software = true;
+	/* Paging first: a mapping that refuses the access is a plain #PF. */
 	if (ev->exception && ev->vector == X86_TRAP_PF &&
+	    shim_mm_vma_allows(ev->addr, ev->error_code & 2,
+			       ev->error_code & 16) &&
 	    sgx_epcm_denies(&t->lp, ev->addr, ev->error_code & 2,
 			    ev->error_code & 16))
 		/* An EPCM check follows a successful page walk: P is set. */

@@ -526,6 +526,17 @@ bool shim_mm_fixup(uint64_t addr, bool write, bool fetch)
 	return fixed;
 }
 
+bool shim_mm_vma_allows(uint64_t addr, bool write, bool fetch)
+{
+	const struct vma_table *t = vma_read_begin();
+	const struct shim_vma *v = vma_find(t, addr);
+	int need = fetch ? PROT_EXEC : write ? PROT_WRITE : PROT_READ;
+	bool allows = v && (v->prot & need);
+
+	vma_read_end();
+	return allows;
+}
+
 bool shim_mm_sigsegv(siginfo_t *si, ucontext_t *uc)
 {
 	uintptr_t addr = (uintptr_t)si->si_addr;

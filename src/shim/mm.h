@@ -55,6 +55,9 @@ bool shim_mm_aug(uint64_t addr);
  */
 void shim_mm_modpe(uint64_t secinfo_addr, uint64_t page_addr);
 
+/* Whether the program's mapping at addr allows the access (the PTE would). */
+bool shim_mm_vma_allows(uint64_t addr, bool write, bool fetch);
+
 /* Host-mode SIGSEGV on an enclave mapping that the kernel reports as SIGBUS. */
 bool shim_mm_sigsegv(siginfo_t *si, ucontext_t *uc);
 

@@ -9,7 +9,9 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "shim/fsgs.h"
@@ -25,6 +27,17 @@
 typedef int (*sigaction_fn)(int, const struct sigaction *, struct sigaction *);
 
 static sigaction_fn real_sigaction;
+
+bool shim_virt_blocked(int sig);
+void shim_virt_enter(int sig, const sigset_t *sa_mask, bool nodefer,
+		     sigset_t *saved);
+void shim_virt_leave(const sigset_t *saved);
+
+/* The thread's real signal mask, bypassing the program's view. */
+static void real_sigmask(int how, const sigset_t *set, sigset_t *old)
+{
+	syscall(SYS_rt_sigprocmask, how, set, old, _NSIG / 8);
+}
 static struct sigaction prog_act[NSIG]; /* what the program asked for */
 
 static int owned_signals[] = { SIGILL,	SIGSEGV, SIGBUS, SIGFPE,
@@ -111,13 +124,45 @@ void shim_call_on_stack(void (*fn)(int, siginfo_t *, void *), int sig,
 			siginfo_t *si, void *uc, void *stack_top);
 
 /* Whether this handler runs on the alternate stack in effect at delivery. */
-static bool on_altstack(const ucontext_t *uc)
+static bool on_altstack(const ucontext_t *uc, const struct shim_thread *t)
 {
 	uintptr_t here = (uintptr_t)&here;
 	uintptr_t lo = (uintptr_t)uc->uc_stack.ss_sp;
 
+	/* softsgx's enclave-mode stack is never the program's. */
+	if (t && t->altstack &&
+	    here - (uintptr_t)t->altstack < t->altstack_size)
+		return true;
 	return !(uc->uc_stack.ss_flags & SS_DISABLE) && here >= lo &&
 	       here - lo < uc->uc_stack.ss_size;
+}
+
+/*
+ * A handler moved off the alternate stack leaves live frames on it: while
+ * it runs, the armed stack must end below them, or the next signal (an
+ * ENCLU trap) would be written over them. Runs on the interrupted stack,
+ * where sigaltstack() may change it.
+ */
+static __thread void (*off_fn)(int, siginfo_t *, void *);
+static __thread uintptr_t off_live;
+
+static void off_altstack(int sig, siginfo_t *si, void *uc)
+{
+	void (*fn)(int, siginfo_t *, void *) = off_fn;
+	uintptr_t live = off_live;
+	stack_t cur, shrunk;
+	bool armed = !sigaltstack(NULL, &cur) && !(cur.ss_flags & SS_DISABLE) &&
+		     live - (uintptr_t)cur.ss_sp < cur.ss_size;
+
+	if (armed) {
+		shrunk = cur;
+		shrunk.ss_size =
+			((live - 512) & ~(uintptr_t)15) - (uintptr_t)cur.ss_sp;
+		sigaltstack(&shrunk, NULL);
+	}
+	fn(sig, si, uc);
+	if (armed)
+		sigaltstack(&cur, NULL);
 }
 
 static void call_handler(const struct sigaction *act, int sig, siginfo_t *si,
@@ -128,7 +173,9 @@ static void call_handler(const struct sigaction *act, int sig, siginfo_t *si,
 		((uintptr_t)uc->uc_mcontext.gregs[REG_RSP] - 128 - 1024) &
 		~(uintptr_t)15;
 
-	if (!(act->sa_flags & SA_ONSTACK) && on_altstack(uc)) {
+	struct shim_thread *t = shim_thread_find();
+
+	if (!(act->sa_flags & SA_ONSTACK) && on_altstack(uc, t)) {
 		/* A one-argument handler ignores the other two (x86-64 ABI). */
 		void (*fn)(int, siginfo_t *, void *) =
 			act->sa_flags & SA_SIGINFO ?
@@ -136,7 +183,20 @@ static void call_handler(const struct sigaction *act, int sig, siginfo_t *si,
 				(void (*)(int, siginfo_t *, void *))(
 					void (*)(void))act->sa_handler;
 
-		shim_call_on_stack(fn, sig, si, uc, (void *)top);
+		uintptr_t live = t ? t->altstack_live : 0;
+		void (*outer_fn)(int, siginfo_t *, void *) = off_fn;
+		uintptr_t outer_live = off_live;
+
+		/* Keep ENCLUs in the handler from re-arming over this frame. */
+		if (t)
+			t->altstack_live = (uintptr_t)&live;
+		off_fn = fn;
+		off_live = (uintptr_t)&live;
+		shim_call_on_stack(off_altstack, sig, si, uc, (void *)top);
+		off_fn = outer_fn;
+		off_live = outer_live;
+		if (t)
+			t->altstack_live = live;
 		return;
 	}
 	if (act->sa_flags & SA_SIGINFO)
@@ -148,19 +208,33 @@ static void call_handler(const struct sigaction *act, int sig, siginfo_t *si,
 static void call_program_handler(int sig, siginfo_t *si, ucontext_t *uc,
 				 const struct sigaction *act)
 {
-	sigset_t mask = act->sa_mask, old;
+	sigset_t mask, old, virt;
 
+	/* As the kernel blocks: the interrupted mask, sa_mask, sig... */
+	sigorset(&mask, &uc->uc_sigmask, &act->sa_mask);
 	if (!(act->sa_flags & SA_NODEFER))
 		sigaddset(&mask, sig);
-	pthread_sigmask(SIG_BLOCK, &mask, &old);
+	/* ...but ENCLU traps stay deliverable (EENTER in a handler works),
+	 * blocked only in the program's view. */
+	sigdelset(&mask, SIGSEGV);
+	sigdelset(&mask, SIGILL);
+	real_sigmask(SIG_SETMASK, &mask, &old);
+	shim_virt_enter(sig, &act->sa_mask, act->sa_flags & SA_NODEFER, &virt);
 	call_handler(act, sig, si, uc);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	shim_virt_leave(&virt);
+	real_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 void shim_deliver(int sig, siginfo_t *si, ucontext_t *uc)
 {
 	struct sigaction act = prog_act[sig];
 	bool synchronous = si && si->si_code > 0;
+
+	/* A fault the program has blocked is fatal, as the kernel makes it. */
+	if (synchronous && shim_virt_blocked(sig)) {
+		default_action(sig, uc);
+		return;
+	}
 
 	if (act.sa_handler == SIG_IGN) {
 		/* The kernel forces faults through an ignored disposition. */
@@ -270,9 +344,128 @@ int shim_signals_init(void)
 	/* Inherited dispositions (e.g. SIG_IGN from the parent) stay. */
 	for (int sig = 1; sig < NSIG; sig++)
 		real_sigaction(sig, NULL, &prog_act[sig]);
-	sigemptyset(&ours.sa_mask);
+	/* ENCLU emulation is one instruction: nothing lands in its middle. */
+	sigfillset(&ours.sa_mask);
 	for (size_t i = 0; i < sizeof(owned_signals) / sizeof(int); i++)
 		if (real_sigaction(owned_signals[i], &ours, NULL))
 			return -errno;
+	return 0;
+}
+
+/*
+ * EXPERIMENT (enclu_masked): ENCLU is an instruction, and its emulation a
+ * SIGSEGV/SIGILL the kernel kills the process for when it is blocked. The
+ * program may block every other signal; these two never really are.
+ */
+/*
+ * SIGSEGV and SIGILL as the program believes them blocked in this thread.
+ * They never really are: ENCLU is an instruction, and its emulation a
+ * SIGSEGV/SIGILL that the kernel kills the process for when it is blocked
+ * (SGX runtimes enter enclaves from their signal handlers). Two layers:
+ * what the program blocked with sigprocmask, and what running handlers
+ * block, which a longjmp out of a handler drops.
+ */
+static __thread sigset_t virt_prog, virt_handler;
+
+static const int enclu_traps[] = { SIGSEGV, SIGILL };
+
+static void virt_update(int how, const sigset_t *set)
+{
+	for (size_t i = 0; i < 2; i++) {
+		int sig = enclu_traps[i];
+		bool in = sigismember(set, sig) == 1;
+
+		if (how == SIG_SETMASK ? in : how == SIG_BLOCK && in) {
+			sigaddset(&virt_prog, sig);
+		} else if (how == SIG_SETMASK || (how == SIG_UNBLOCK && in)) {
+			sigdelset(&virt_prog, sig);
+			sigdelset(&virt_handler, sig);
+		}
+	}
+}
+
+bool shim_virt_blocked(int sig)
+{
+	return sigismember(&virt_prog, sig) == 1 ||
+	       sigismember(&virt_handler, sig) == 1;
+}
+
+static void virt_report(sigset_t *old, const sigset_t *prog,
+			const sigset_t *handler)
+{
+	for (size_t i = 0; i < 2; i++)
+		if (sigismember(prog, enclu_traps[i]) == 1 ||
+		    sigismember(handler, enclu_traps[i]) == 1)
+			sigaddset(old, enclu_traps[i]);
+}
+
+/* Handler entry blocks sig and sa_mask in the program's view too. */
+void shim_virt_enter(int sig, const sigset_t *sa_mask, bool nodefer,
+		     sigset_t *saved)
+{
+	*saved = virt_handler;
+	for (size_t i = 0; i < 2; i++)
+		if (sigismember(sa_mask, enclu_traps[i]) == 1 ||
+		    (!nodefer && sig == enclu_traps[i]))
+			sigaddset(&virt_handler, enclu_traps[i]);
+}
+
+void shim_virt_leave(const sigset_t *saved)
+{
+	virt_handler = *saved;
+}
+
+/* Leaving handlers by longjmp: their blocking ends with them. */
+#define SHIM_LONGJMP(name)                                                    \
+	SHIM_EXPORT __attribute__((noreturn)) void name(jmp_buf env, int val) \
+	{                                                                     \
+		static void (*real)(jmp_buf, int);                            \
+		if (!real)                                                    \
+			real = (void (*)(jmp_buf, int))dlsym(RTLD_NEXT,       \
+							     #name);          \
+		sigemptyset(&virt_handler);                                   \
+		real(env, val);                                               \
+		__builtin_unreachable();                                      \
+	}
+
+SHIM_LONGJMP(siglongjmp)
+SHIM_LONGJMP(longjmp)
+SHIM_LONGJMP(_longjmp)
+SHIM_LONGJMP(__longjmp_chk)
+
+SHIM_EXPORT int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
+{
+	static int (*real)(int, const sigset_t *, sigset_t *);
+	sigset_t copy, prog_old = virt_prog, handler_old = virt_handler;
+	int ret;
+
+	if (!real)
+		real = (int (*)(int, const sigset_t *, sigset_t *))dlsym(
+			RTLD_NEXT, "pthread_sigmask");
+	if (set && how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK)
+		return EINVAL;
+	if (set) {
+		copy = *set;
+		sigdelset(&copy, SIGSEGV);
+		sigdelset(&copy, SIGILL);
+	}
+	ret = real(how, set ? &copy : NULL, old);
+	if (ret)
+		return ret;
+	if (set)
+		virt_update(how, set);
+	if (old)
+		virt_report(old, &prog_old, &handler_old);
+	return 0;
+}
+
+SHIM_EXPORT int sigprocmask(int how, const sigset_t *set, sigset_t *old)
+{
+	int ret = pthread_sigmask(how, set, old);
+
+	if (ret) {
+		errno = ret;
+		return -1;
+	}
 	return 0;
 }

@@ -23,6 +23,7 @@ struct shim_thread {
 	void *altstack; /* signal stack: frames never land in the enclave */
 	size_t altstack_size;
 	stack_t prog_altstack; /* the program's own, outside enclave mode */
+	uintptr_t altstack_live; /* lowest live frame on altstack, or 0 */
 };
 
 /*
