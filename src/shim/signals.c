@@ -9,9 +9,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
-#include <setjmp.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "shim/fsgs.h"
@@ -27,17 +25,6 @@
 typedef int (*sigaction_fn)(int, const struct sigaction *, struct sigaction *);
 
 static sigaction_fn real_sigaction;
-
-bool shim_virt_blocked(int sig);
-void shim_virt_enter(int sig, const sigset_t *sa_mask, bool nodefer,
-		     sigset_t *saved);
-void shim_virt_leave(const sigset_t *saved);
-
-/* The thread's real signal mask, bypassing the program's view. */
-static void real_sigmask(int how, const sigset_t *set, sigset_t *old)
-{
-	syscall(SYS_rt_sigprocmask, how, set, old, _NSIG / 8);
-}
 static struct sigaction prog_act[NSIG]; /* what the program asked for */
 
 static int owned_signals[] = { SIGILL,	SIGSEGV, SIGBUS, SIGFPE,
@@ -208,33 +195,24 @@ static void call_handler(const struct sigaction *act, int sig, siginfo_t *si,
 static void call_program_handler(int sig, siginfo_t *si, ucontext_t *uc,
 				 const struct sigaction *act)
 {
-	sigset_t mask, old, virt;
+	sigset_t mask, old;
 
 	/* As the kernel blocks: the interrupted mask, sa_mask, sig... */
 	sigorset(&mask, &uc->uc_sigmask, &act->sa_mask);
 	if (!(act->sa_flags & SA_NODEFER))
 		sigaddset(&mask, sig);
-	/* ...but ENCLU traps stay deliverable (EENTER in a handler works),
-	 * blocked only in the program's view. */
+	/* ...but ENCLU traps stay deliverable: EENTER in a handler works. */
 	sigdelset(&mask, SIGSEGV);
 	sigdelset(&mask, SIGILL);
-	real_sigmask(SIG_SETMASK, &mask, &old);
-	shim_virt_enter(sig, &act->sa_mask, act->sa_flags & SA_NODEFER, &virt);
+	pthread_sigmask(SIG_SETMASK, &mask, &old);
 	call_handler(act, sig, si, uc);
-	shim_virt_leave(&virt);
-	real_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 void shim_deliver(int sig, siginfo_t *si, ucontext_t *uc)
 {
 	struct sigaction act = prog_act[sig];
 	bool synchronous = si && si->si_code > 0;
-
-	/* A fault the program has blocked is fatal, as the kernel makes it. */
-	if (synchronous && shim_virt_blocked(sig)) {
-		default_action(sig, uc);
-		return;
-	}
 
 	if (act.sa_handler == SIG_IGN) {
 		/* The kernel forces faults through an ignored disposition. */
@@ -357,115 +335,30 @@ int shim_signals_init(void)
  * SIGSEGV/SIGILL the kernel kills the process for when it is blocked. The
  * program may block every other signal; these two never really are.
  */
-/*
- * SIGSEGV and SIGILL as the program believes them blocked in this thread.
- * They never really are: ENCLU is an instruction, and its emulation a
- * SIGSEGV/SIGILL that the kernel kills the process for when it is blocked
- * (SGX runtimes enter enclaves from their signal handlers). Two layers:
- * what the program blocked with sigprocmask, and what running handlers
- * block, which a longjmp out of a handler drops.
- */
-static __thread sigset_t virt_prog, virt_handler;
-
-static const int enclu_traps[] = { SIGSEGV, SIGILL };
-
-static void virt_update(int how, const sigset_t *set)
+static int strip_enclu_traps(int how, const sigset_t *set, sigset_t *copy)
 {
-	for (size_t i = 0; i < 2; i++) {
-		int sig = enclu_traps[i];
-		bool in = sigismember(set, sig) == 1;
-
-		if (how == SIG_SETMASK ? in : how == SIG_BLOCK && in) {
-			sigaddset(&virt_prog, sig);
-		} else if (how == SIG_SETMASK || (how == SIG_UNBLOCK && in)) {
-			sigdelset(&virt_prog, sig);
-			sigdelset(&virt_handler, sig);
-		}
-	}
+	if (!set || how == SIG_UNBLOCK)
+		return 0;
+	*copy = *set;
+	sigdelset(copy, SIGSEGV);
+	sigdelset(copy, SIGILL);
+	return 1;
 }
-
-bool shim_virt_blocked(int sig)
-{
-	return sigismember(&virt_prog, sig) == 1 ||
-	       sigismember(&virt_handler, sig) == 1;
-}
-
-static void virt_report(sigset_t *old, const sigset_t *prog,
-			const sigset_t *handler)
-{
-	for (size_t i = 0; i < 2; i++)
-		if (sigismember(prog, enclu_traps[i]) == 1 ||
-		    sigismember(handler, enclu_traps[i]) == 1)
-			sigaddset(old, enclu_traps[i]);
-}
-
-/* Handler entry blocks sig and sa_mask in the program's view too. */
-void shim_virt_enter(int sig, const sigset_t *sa_mask, bool nodefer,
-		     sigset_t *saved)
-{
-	*saved = virt_handler;
-	for (size_t i = 0; i < 2; i++)
-		if (sigismember(sa_mask, enclu_traps[i]) == 1 ||
-		    (!nodefer && sig == enclu_traps[i]))
-			sigaddset(&virt_handler, enclu_traps[i]);
-}
-
-void shim_virt_leave(const sigset_t *saved)
-{
-	virt_handler = *saved;
-}
-
-/* Leaving handlers by longjmp: their blocking ends with them. */
-#define SHIM_LONGJMP(name)                                                    \
-	SHIM_EXPORT __attribute__((noreturn)) void name(jmp_buf env, int val) \
-	{                                                                     \
-		static void (*real)(jmp_buf, int);                            \
-		if (!real)                                                    \
-			real = (void (*)(jmp_buf, int))dlsym(RTLD_NEXT,       \
-							     #name);          \
-		sigemptyset(&virt_handler);                                   \
-		real(env, val);                                               \
-		__builtin_unreachable();                                      \
-	}
-
-SHIM_LONGJMP(siglongjmp)
-SHIM_LONGJMP(longjmp)
-SHIM_LONGJMP(_longjmp)
-SHIM_LONGJMP(__longjmp_chk)
 
 SHIM_EXPORT int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
 {
 	static int (*real)(int, const sigset_t *, sigset_t *);
-	sigset_t copy, prog_old = virt_prog, handler_old = virt_handler;
-	int ret;
+	sigset_t copy;
 
 	if (!real)
 		real = (int (*)(int, const sigset_t *, sigset_t *))dlsym(
 			RTLD_NEXT, "pthread_sigmask");
-	if (set && how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK)
-		return EINVAL;
-	if (set) {
-		copy = *set;
-		sigdelset(&copy, SIGSEGV);
-		sigdelset(&copy, SIGILL);
-	}
-	ret = real(how, set ? &copy : NULL, old);
-	if (ret)
-		return ret;
-	if (set)
-		virt_update(how, set);
-	if (old)
-		virt_report(old, &prog_old, &handler_old);
-	return 0;
+	if (strip_enclu_traps(how, set, &copy))
+		set = &copy;
+	return real(how, set, old);
 }
 
 SHIM_EXPORT int sigprocmask(int how, const sigset_t *set, sigset_t *old)
 {
-	int ret = pthread_sigmask(how, set, old);
-
-	if (ret) {
-		errno = ret;
-		return -1;
-	}
-	return 0;
+	return pthread_sigmask(how, set, old) ? (errno = EINVAL, -1) : 0;
 }
