@@ -48,5 +48,5 @@ cat <<'TXT'
 == What the SGX2 examples showed
 - heap: pages appear by EAUG only when the enclave's allocator EACCEPTs them, and TRIM + EACCEPT + REMOVE_PAGES give them back (VmRSS returns).
 - thread: a TCS made at run time (MODIFY_TYPES(TCS) + EACCEPT) is entered by a second host thread while the first is inside.
-- jit: code written into an EAUG'd page runs after EMODPE(X), and once RESTRICT_PERMISSIONS + EACCEPT drop W the EPCM refuses writes to it.
+- jit: code written into an EAUG'd page runs after EMODPE(X), and once RESTRICT_PERMISSIONS + EACCEPT and mprotect drop W, writes to it fault.
 TXT

@@ -59,3 +59,13 @@ add_test(NAME edmm_heap_1g
 set_tests_properties(edmm_heap_1g PROPERTIES
   TIMEOUT 120 RUN_SERIAL TRUE
   ENVIRONMENT "${EDMM_ENV};SOFTSGX_EPC_SIZE=1100M")
+
+# The three SGX2 examples, as `make demo` runs them.
+add_test(NAME edmm_examples
+  COMMAND ${CMAKE_SOURCE_DIR}/scripts/demo-edmm.sh ${CMAKE_BINARY_DIR})
+set(edmm_examples_env "SOFTSGX_PLATFORM=${CMAKE_CURRENT_BINARY_DIR}/edmm-examples-platform")
+if(SOFTSGX_SANITIZE)
+  list(APPEND edmm_examples_env "ASAN_OPTIONS=verify_asan_link_order=0")
+endif()
+set_tests_properties(edmm_examples PROPERTIES TIMEOUT 120
+  ENVIRONMENT "${edmm_examples_env}")
