@@ -52,3 +52,16 @@ if(EXISTS ${CMAKE_SOURCE_DIR}/bench/bench_lsm.c)
   set_tests_properties(bench_lsm_quick PROPERTIES
     ENVIRONMENT "SOFTSGX_POLICY=none")
 endif()
+
+# A page that appears under a mapping made before it (map first, add later)
+# is still subject to the policy.
+add_executable(lsm_map_first ${CMAKE_CURRENT_SOURCE_DIR}/lsm/map_first.c)
+add_test(NAME lsm_map_first
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/lsm/map_first_run.sh)
+set(lsm_map_first_env
+  "SOFTSGX=$<TARGET_FILE:softsgx>;MAP_FIRST=$<TARGET_FILE:lsm_map_first>;TEST_TMPDIR=${CMAKE_CURRENT_BINARY_DIR}/lsm/lsm_map_first")
+if(SOFTSGX_SANITIZE)
+  list(APPEND lsm_map_first_env "ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0")
+endif()
+set_tests_properties(lsm_map_first PROPERTIES TIMEOUT 60
+  ENVIRONMENT "${lsm_map_first_env}")

@@ -172,6 +172,21 @@ static int page_prot(struct sgx_encl *encl, uint64_t off, int vma_prot)
 	return vma_prot & epcm_prot(e);
 }
 
+/*
+ * page_prot() under the enclave policy: a page may have appeared under
+ * this mapping after it was made (ADD_PAGES, EAUG), so the policy decides
+ * for it as for a fault. Without a policy this is page_prot() itself.
+ */
+static int policy_prot(struct sgx_encl *encl, uintptr_t addr, int vma_prot)
+{
+	int prot = page_prot(encl, addr - encl->base, vma_prot);
+
+	if (prot > 0 && sgx_lsm_active() &&
+	    security_enclave_fault(encl->security, addr, (unsigned long)prot))
+		return PROT_NONE;
+	return prot;
+}
+
 /* Maps [start, end) of ELRANGE from the backing, then opens page runs. */
 static void apply_elrange(const struct shim_vma *v, struct sgx_encl *encl,
 			  uintptr_t start, uintptr_t end)
@@ -183,8 +198,7 @@ static void apply_elrange(const struct shim_vma *v, struct sgx_encl *encl,
 		     encl->memfd, (off_t)(start - encl->base)) < 0)
 		return;
 	for (uintptr_t a = start; a <= end; a += SGX_PAGE_SIZE) {
-		int prot =
-			a < end ? page_prot(encl, a - encl->base, v->prot) : -1;
+		int prot = a < end ? policy_prot(encl, a, v->prot) : -1;
 
 		if (prot == run_prot)
 			continue;
@@ -374,6 +388,18 @@ SHIM_EXPORT int munmap(void *addr, size_t len)
 	return 0;
 }
 
+/* Whether a VMA of encl overlaps [start, end) in table t. */
+static bool enclave_in_range(const struct vma_table *t,
+			     const struct sgx_encl *encl, uintptr_t start,
+			     uintptr_t end)
+{
+	for (size_t i = 0; i < t->nr; i++)
+		if (t->vma[i].file->encl == encl && t->vma[i].start < end &&
+		    start < t->vma[i].end)
+			return true;
+	return false;
+}
+
 SHIM_EXPORT int mprotect(void *addr, size_t len, int prot)
 {
 	uintptr_t start = (uintptr_t)addr;
@@ -393,6 +419,18 @@ SHIM_EXPORT int mprotect(void *addr, size_t len, int prot)
 		for (size_t i = 0; next && i < next->nr; i++)
 			if (next->vma[i].start < end &&
 			    start < next->vma[i].end)
+				apply(&next->vma[i]);
+		/*
+		 * A page mapped writable here may lose its right to be
+		 * executable (safe-to-execute): other mappings of the same
+		 * enclave are re-derived under the policy too.
+		 */
+		for (size_t i = 0; next && sgx_lsm_active() && i < next->nr;
+		     i++)
+			if (!(next->vma[i].start < end &&
+			      start < next->vma[i].end) &&
+			    enclave_in_range(next, next->vma[i].file->encl,
+					     start, end))
 				apply(&next->vma[i]);
 	}
 	pthread_mutex_unlock(&vma_lock);
