@@ -243,16 +243,9 @@ SHIM_EXPORT int open(const char *path, int flags, ...)
 	return do_openat(AT_FDCWD, path, flags, mode);
 }
 
+/* On x86-64 the *64 variants are the same calls. */
 SHIM_EXPORT int open64(const char *path, int flags, ...)
-{
-	va_list ap;
-	mode_t mode;
-
-	va_start(ap, flags);
-	mode = open_mode(flags, ap);
-	va_end(ap);
-	return do_openat(AT_FDCWD, path, flags, mode);
-}
+	__attribute__((alias("open")));
 
 SHIM_EXPORT int openat(int dirfd, const char *path, int flags, ...)
 {
@@ -266,15 +259,7 @@ SHIM_EXPORT int openat(int dirfd, const char *path, int flags, ...)
 }
 
 SHIM_EXPORT int openat64(int dirfd, const char *path, int flags, ...)
-{
-	va_list ap;
-	mode_t mode;
-
-	va_start(ap, flags);
-	mode = open_mode(flags, ap);
-	va_end(ap);
-	return do_openat(dirfd, path, flags, mode);
-}
+	__attribute__((alias("openat")));
 
 /* stdio opens through an internal function: answer the devices here. */
 static FILE *device_fopen(int type, const char *mode)
