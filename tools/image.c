@@ -191,7 +191,6 @@ int softsgx_image_mrenclave(const struct softsgx_image *img,
 			    uint8_t out[SGX_HASH_SIZE])
 {
 	struct sgx_mrenclave m;
-	int ret = -1;
 
 	if (sgx_mrenclave_init(&m, img->ssa_frame_size, img->size))
 		return -1;
@@ -200,12 +199,9 @@ int softsgx_image_mrenclave(const struct softsgx_image *img,
 
 		if (sgx_mrenclave_add_page(&m, p->offset, p->secinfo_flags,
 					   p->measured ? p->data : NULL))
-			goto out;
+			return -1;
 	}
-	ret = sgx_mrenclave_final(&m, out);
-out:
-	sgx_mrenclave_free(&m);
-	return ret;
+	return sgx_mrenclave_final(&m, out);
 }
 
 size_t softsgx_image_run(const struct softsgx_image *img, size_t first)

@@ -68,13 +68,6 @@ static bool eadd_page_valid(const struct sgx_secs *secs, uint64_t flags,
 	return true;
 }
 
-static int secs_measure(struct sgx_secs *secs, const void *data, size_t len)
-{
-	EVP_MD_CTX *ctx = sgx_secs_hidden(secs)->mrenclave_ctx;
-
-	return EVP_DigestUpdate(ctx, data, len) ? 0 : -1;
-}
-
 static int eadd_commit(struct sgx_lp *lp, const struct sgx_pageinfo *pginfo,
 		       void *addr, struct sgx_epcm_entry *entry)
 {
@@ -82,7 +75,7 @@ static int eadd_commit(struct sgx_lp *lp, const struct sgx_pageinfo *pginfo,
 	const struct sgx_secinfo *secinfo =
 		(const struct sgx_secinfo *)(uintptr_t)pginfo->metadata;
 	uint64_t flags = sgx_measured_secinfo_flags(secinfo->flags);
-	uint8_t page[SGX_PAGE_SIZE], block[SGX_MEASURE_BLOCK];
+	uint8_t page[SGX_PAGE_SIZE];
 
 	memcpy(page, (const void *)(uintptr_t)pginfo->contents, sizeof(page));
 	if (!eadd_page_valid(secs, secinfo->flags, page))
@@ -101,8 +94,8 @@ static int eadd_commit(struct sgx_lp *lp, const struct sgx_pageinfo *pginfo,
 		tcs->ssa_index = 0;
 		tcs->exit_addr = 0;
 	}
-	sgx_measure_eadd_block(block, pginfo->addr - secs->base, flags);
-	if (secs_measure(secs, block, sizeof(block)))
+	if (sgx_mrenclave_eadd(&sgx_secs_hidden(secs)->mrenclave,
+			       pginfo->addr - secs->base, flags))
 		return sgx_fault_gp(lp);
 
 	memcpy(addr, page, sizeof(page));
@@ -155,16 +148,13 @@ int sgx_eadd(struct sgx_lp *lp, const struct sgx_pageinfo *pginfo, void *addr)
 static int eextend_chunk(struct sgx_lp *lp, struct sgx_secs *secs,
 			 const struct sgx_epcm_entry *entry, const void *addr)
 {
-	/* Header and data in one update: the digest call dominates. */
-	uint8_t record[SGX_MEASURE_BLOCK + SGX_EEXTEND_CHUNK];
 	uint64_t offset = entry->enclave_addr - secs->base +
 			  ((uintptr_t)addr & (SGX_PAGE_SIZE - 1));
 
 	if (sgx_secs_initialized(secs))
 		return sgx_fault_gp(lp);
-	sgx_measure_eextend_block(record, offset);
-	memcpy(record + SGX_MEASURE_BLOCK, addr, SGX_EEXTEND_CHUNK);
-	if (secs_measure(secs, record, sizeof(record)))
+	if (sgx_mrenclave_eextend(&sgx_secs_hidden(secs)->mrenclave, offset,
+				  addr))
 		return sgx_fault_gp(lp);
 	return 0;
 }

@@ -83,20 +83,11 @@ static bool secs_valid(const struct sgx_cpu_features *f,
 static int secs_start_measurement(struct sgx_lp *lp, struct sgx_secs *secs)
 {
 	struct sgx_secs_hidden *hidden = sgx_secs_hidden(secs);
-	uint8_t block[SGX_MEASURE_BLOCK];
 
 	memset(hidden, 0, sizeof(*hidden));
 	hidden->eid = atomic_fetch_add(&lp->cpu->next_eid, 1);
-	hidden->mrenclave_ctx = EVP_MD_CTX_new();
-	sgx_measure_ecreate_block(block, secs->ssa_frame_size, secs->size);
-	if (!hidden->mrenclave_ctx ||
-	    !EVP_DigestInit_ex(hidden->mrenclave_ctx, EVP_sha256(), NULL) ||
-	    !EVP_DigestUpdate(hidden->mrenclave_ctx, block, sizeof(block))) {
-		EVP_MD_CTX_free(hidden->mrenclave_ctx);
-		hidden->mrenclave_ctx = NULL;
-		return -1;
-	}
-	return 0;
+	return sgx_mrenclave_init(&hidden->mrenclave, secs->ssa_frame_size,
+				  secs->size);
 }
 
 static int ecreate_operands(struct sgx_lp *lp,
@@ -148,7 +139,7 @@ int sgx_ecreate(struct sgx_lp *lp, const struct sgx_pageinfo *pginfo,
 	memset(tmp.mrenclave, 0, sizeof(tmp.mrenclave));
 	memset(tmp.mrsigner, 0, sizeof(tmp.mrsigner));
 	if (secs_start_measurement(lp, &tmp)) {
-		ret = sgx_fault_gp(lp); /* resource exhaustion: refuse */
+		ret = sgx_fault_gp(lp); /* the hash refused: no enclave */
 		goto out;
 	}
 	memcpy(secs, &tmp, sizeof(tmp));

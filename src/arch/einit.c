@@ -118,9 +118,6 @@ static void einit_commit(struct sgx_secs *secs, const struct sgx_sigstruct *sig,
 	       SGX_ISVEXT_PROD_ID_SIZE);
 	memcpy(hidden->padding, sgx_hardcoded_pkcs1_5_padding,
 	       SGX_PADDING_SIZE);
-	/* The measurement is frozen: its running state is no longer needed. */
-	EVP_MD_CTX_free(hidden->mrenclave_ctx);
-	hidden->mrenclave_ctx = NULL;
 	secs->attributes.flags |= SGX_ATTR_INIT;
 }
 

@@ -17,7 +17,6 @@ static int eremove_secs(struct sgx_secs *secs, struct sgx_epcm_entry *entry)
 
 	if (atomic_load(&hidden->nr_children))
 		return SGX_CHILD_PRESENT;
-	EVP_MD_CTX_free(hidden->mrenclave_ctx);
 	/* Nothing of the enclave's identity outlives its SECS. */
 	memset(secs, 0, sizeof(*secs));
 	sgx_epcm_clear(entry);

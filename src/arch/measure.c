@@ -1,4 +1,13 @@
 // SPDX-License-Identifier: MIT
+/*
+ * The running measurement lives in the SECS page, which every process that
+ * maps the enclave shares, so its state must be plain bytes there: an EVP
+ * context is an opaque heap object, private to the process that made it.
+ * OpenSSL 3 deprecates the low-level SHA256_CTX API that allows this, but
+ * keeps it on the same optimised block code as EVP.
+ */
+#define OPENSSL_SUPPRESS_DEPRECATED
+
 #include <string.h>
 
 #include "arch/measure.h"
@@ -57,50 +66,52 @@ int sgx_mrenclave_init(struct sgx_mrenclave *m, uint32_t ssa_frame_size,
 {
 	uint8_t block[SGX_MEASURE_BLOCK];
 
-	m->ctx = EVP_MD_CTX_new();
-	if (!m->ctx || !EVP_DigestInit_ex(m->ctx, EVP_sha256(), NULL))
-		goto err;
 	sgx_measure_ecreate_block(block, ssa_frame_size, size);
-	if (!EVP_DigestUpdate(m->ctx, block, sizeof(block)))
-		goto err;
+	if (!SHA256_Init(&m->sha) ||
+	    !SHA256_Update(&m->sha, block, sizeof(block)))
+		return -1;
 	return 0;
-err:
-	sgx_mrenclave_free(m);
-	return -1;
+}
+
+int sgx_mrenclave_eadd(struct sgx_mrenclave *m, uint64_t offset,
+		       uint64_t secinfo_flags)
+{
+	uint8_t block[SGX_MEASURE_BLOCK];
+
+	sgx_measure_eadd_block(block, offset, secinfo_flags);
+	return SHA256_Update(&m->sha, block, sizeof(block)) ? 0 : -1;
+}
+
+int sgx_mrenclave_eextend(struct sgx_mrenclave *m, uint64_t offset,
+			  const void *data)
+{
+	/* Staging the chunk costs less than a second call into the hash. */
+	uint8_t record[SGX_MEASURE_BLOCK + SGX_EEXTEND_CHUNK];
+
+	sgx_measure_eextend_block(record, offset);
+	memcpy(record + SGX_MEASURE_BLOCK, data, SGX_EEXTEND_CHUNK);
+	return SHA256_Update(&m->sha, record, sizeof(record)) ? 0 : -1;
 }
 
 int sgx_mrenclave_add_page(struct sgx_mrenclave *m, uint64_t offset,
 			   uint64_t secinfo_flags, const void *data)
 {
-	uint8_t block[SGX_MEASURE_BLOCK];
-
-	sgx_measure_eadd_block(block, offset,
-			       sgx_measured_secinfo_flags(secinfo_flags));
-	if (!EVP_DigestUpdate(m->ctx, block, sizeof(block)))
+	if (sgx_mrenclave_eadd(m, offset,
+			       sgx_measured_secinfo_flags(secinfo_flags)))
 		return -1;
 	if (!data)
 		return 0;
-	for (uint64_t off = 0; off < SGX_PAGE_SIZE; off += SGX_EEXTEND_CHUNK) {
-		sgx_measure_eextend_block(block, offset + off);
-		if (!EVP_DigestUpdate(m->ctx, block, sizeof(block)) ||
-		    !EVP_DigestUpdate(m->ctx, (const uint8_t *)data + off,
-				      SGX_EEXTEND_CHUNK))
+	for (uint64_t off = 0; off < SGX_PAGE_SIZE; off += SGX_EEXTEND_CHUNK)
+		if (sgx_mrenclave_eextend(m, offset + off,
+					  (const uint8_t *)data + off))
 			return -1;
-	}
 	return 0;
 }
 
-int sgx_mrenclave_final(struct sgx_mrenclave *m, uint8_t out[SGX_HASH_SIZE])
+int sgx_mrenclave_final(const struct sgx_mrenclave *m,
+			uint8_t out[SGX_HASH_SIZE])
 {
-	unsigned int len = 0;
+	SHA256_CTX copy = m->sha;
 
-	if (!EVP_DigestFinal_ex(m->ctx, out, &len) || len != SGX_HASH_SIZE)
-		return -1;
-	return 0;
-}
-
-void sgx_mrenclave_free(struct sgx_mrenclave *m)
-{
-	EVP_MD_CTX_free(m->ctx);
-	m->ctx = NULL;
+	return SHA256_Final(out, &copy) ? 0 : -1;
 }

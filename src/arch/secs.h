@@ -11,8 +11,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
-#include <openssl/evp.h>
-
+#include "arch/measure.h"
 #include "arch/sgx_arch.h"
 
 #define SGX_SECS_HIDDEN_OFFSET 2048
@@ -22,7 +21,6 @@ struct sgx_secs_hidden {
 	uint8_t isv_family_id[SGX_ISV_FAMILY_ID_SIZE];
 	uint8_t isv_ext_prod_id[SGX_ISVEXT_PROD_ID_SIZE];
 	uint8_t padding[SGX_PADDING_SIZE]; /* PKCS#1 padding, set by EINIT */
-	EVP_MD_CTX *mrenclave_ctx; /* running measurement until EINIT */
 	atomic_uint_fast64_t nr_children; /* VIRTCHILDCNT */
 	atomic_uint nr_active; /* logical processors inside the enclave */
 	/*
@@ -33,6 +31,7 @@ struct sgx_secs_hidden {
 	 */
 	atomic_uint_fast64_t epoch;
 	atomic_uint active_at[2];
+	struct sgx_mrenclave mrenclave; /* running measurement until EINIT */
 };
 
 _Static_assert(SGX_SECS_HIDDEN_OFFSET + sizeof(struct sgx_secs_hidden) <=
@@ -67,6 +66,7 @@ bool sgx_tracking_done(const struct sgx_secs *secs, uint64_t mod_epoch);
  * MRENCLAVE as EINIT would compute it now: the running measurement finalised
  * on a copy, so the enclave stays buildable. Returns 0 or -1.
  */
-int sgx_secs_measurement(struct sgx_secs *secs, uint8_t out[SGX_HASH_SIZE]);
+int sgx_secs_measurement(const struct sgx_secs *secs,
+			 uint8_t out[SGX_HASH_SIZE]);
 
 #endif /* SOFTSGX_ARCH_SECS_H */

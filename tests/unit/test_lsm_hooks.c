@@ -242,7 +242,6 @@ static void fx_sign(struct fx *f, const struct page *pages, size_t n,
 				pages[i].measure ? pages[i].src : NULL),
 			0);
 	assert_int_equal(sgx_mrenclave_final(&m, f->mrenclave), 0);
-	sgx_mrenclave_free(&m);
 	drvtest_sign(f->mrenclave, attrs & ~SGX_ATTR_DEBUG, &f->sig,
 		     f->mrsigner);
 }

@@ -42,16 +42,6 @@ struct test_env *test_env_new(size_t nr_pages)
 
 void test_env_free(struct test_env *env)
 {
-	/* Free the measurement contexts of SECS pages still valid. */
-	for (size_t i = 0; i < env->nr_pages; i++) {
-		struct sgx_epcm_entry *e = &env->section->epcm[i];
-
-		if (e->valid && e->page_type != SGX_PAGE_TYPE_SECS)
-			sgx_eremove(&env->lp, test_epc_page(env, i));
-	}
-	for (size_t i = 0; i < env->nr_pages; i++)
-		if (env->section->epcm[i].valid)
-			sgx_eremove(&env->lp, test_epc_page(env, i));
 	sgx_cpu_destroy(&env->cpu);
 	free(env->epc);
 	free(env);
