@@ -53,6 +53,15 @@ struct sgx_cpu {
 	pthread_mutex_t epc_lock;
 	struct sgx_epc_table *_Atomic epc_table;
 	struct sgx_epc_table *retired;
+	/*
+	 * Several instances of this CPU may share EPC pages (processes
+	 * after fork()), and one may vanish while its processor is inside an
+	 * enclave: hardware would have taken an AEX, so the TCS would be free.
+	 * The CPU cannot see processes; whoever creates the logical processors
+	 * says whether the one that recorded (owner, stamp) in a TCS still
+	 * exists (struct sgx_lp.owner). NULL: every holder is presumed alive.
+	 */
+	bool (*owner_alive)(uint64_t owner, uint64_t stamp);
 };
 
 /* Exception vectors an SGX instruction can raise. */
@@ -106,6 +115,14 @@ struct sgx_lp {
 	sgx_translate_t translate;
 	void *translate_ctx;
 	struct sgx_lp_enclave encl;
+	/*
+	 * Who this processor is to the other CPU instances sharing its EPC,
+	 * as the owner_alive callback understands it; recorded in every TCS
+	 * it enters. 0 (the default) is anonymous: a TCS it holds is never
+	 * presumed abandoned.
+	 */
+	uint64_t owner;
+	uint64_t owner_stamp;
 };
 
 /* Intel's launch-enclave signer hash: the reset value of the LE hash MSRs. */

@@ -6,6 +6,7 @@
 #include "arch/epc.h"
 #include "arch/keys.h"
 #include "arch/secs.h"
+#include "arch/tcs.h"
 #include "arch/util.h"
 #include "arch/xsave.h"
 
@@ -122,8 +123,153 @@ static int entry_tcs(struct sgx_lp *lp, const struct sgx_regs *regs,
 	return 0;
 }
 
-static int entry_checks(struct sgx_lp *lp, const struct sgx_secs *secs,
-			const struct sgx_tcs *tcs)
+static struct sgx_secs *tcs_secs(const struct sgx_epcm_entry *tcs_entry)
+{
+	return (struct sgx_secs *)(uintptr_t)tcs_entry->secs;
+}
+
+/*
+ * TCS.STATE is shared by every process that maps the enclave, whatever
+ * serialises the leaves of one process: it changes only atomically.
+ */
+static uint64_t *tcs_state(void *tcs_page)
+{
+	_Static_assert(offsetof(struct sgx_tcs, state) == 0, "TCS.STATE");
+	return tcs_page;
+}
+
+static bool tcs_active(struct sgx_tcs *tcs)
+{
+	return __atomic_load_n(tcs_state(tcs), __ATOMIC_ACQUIRE) ==
+	       SGX_TCS_ACTIVE;
+}
+
+static bool tcs_claim(struct sgx_tcs *tcs)
+{
+	uint64_t inactive = SGX_TCS_INACTIVE;
+
+	return __atomic_compare_exchange_n(tcs_state(tcs), &inactive,
+					   SGX_TCS_ACTIVE, false,
+					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
+/*
+ * Forgetting the holder comes before it is counted out of the enclave: a
+ * holder that vanishes in between stays counted (the TCS stays busy), but
+ * nobody can count it out twice.
+ */
+static void tcs_forget_owner(struct sgx_tcs *tcs)
+{
+	struct sgx_tcs_hidden *th = sgx_tcs_hidden(tcs);
+
+	atomic_store_explicit(&th->owner_stamp, 0, memory_order_relaxed);
+	atomic_store_explicit(&th->epoch, 0, memory_order_relaxed);
+	atomic_store_explicit(&th->owner, 0, memory_order_release);
+}
+
+static void tcs_release(struct sgx_tcs *tcs)
+{
+	__atomic_store_n(tcs_state(tcs), SGX_TCS_INACTIVE, __ATOMIC_RELEASE);
+}
+
+static void count_out(struct sgx_secs *secs, uint64_t epoch)
+{
+	struct sgx_secs_hidden *hidden = sgx_secs_hidden(secs);
+
+	atomic_fetch_sub(&hidden->active_at[epoch & 1], 1);
+	atomic_fetch_sub(&hidden->nr_active, 1);
+}
+
+/*
+ * The SSA frame of an AEX taken for a holder that vanished. Its registers
+ * and extended state were in its own process and went with it, so the
+ * frame records an interrupt (EXITINFO.VALID = 0, as for the signal that
+ * ended it) with zero GPRs, RFLAGS as user code always has them, the FS/GS
+ * bases EENTER gave it and an XSAVE image in the INIT state. URSP/URBP
+ * keep what EENTER wrote, as in any AEX.
+ */
+static void aex_lost_state(const struct sgx_secs *secs,
+			   const struct sgx_tcs *tcs, const struct ssa_frame *f)
+{
+	const uint16_t fcw = 0x037F;
+	const uint32_t mxcsr = 0x1F80;
+
+	memset(f->gpr, 0, offsetof(struct sgx_gprsgx, ursp));
+	f->gpr->rflags = 0x202; /* IF and the always-one bit 1 */
+	f->gpr->exitinfo = 0;
+	f->gpr->fsbase = secs->base + tcs->fs_offset;
+	f->gpr->gsbase = secs->base + tcs->gs_offset;
+	memset((void *)f->xsave, 0, f->xsave_len);
+	memcpy((void *)f->xsave, &fcw, sizeof(fcw));
+	memcpy((uint8_t *)f->xsave + 24, &mxcsr, sizeof(mxcsr));
+}
+
+/*
+ * An ACTIVE TCS whose holder is gone: on hardware the event that ended it
+ * (SIGKILL, or exit() from another thread, is an interrupt to a processor
+ * in enclave mode) was an AEX, which left the TCS free with CSSA + 1. Take
+ * that AEX now, on the holder's behalf. Returns whether the TCS is free.
+ */
+static bool tcs_reclaim(struct sgx_lp *lp, struct sgx_secs *secs,
+			const struct sgx_epcm_entry *tcs_entry,
+			struct sgx_tcs *tcs)
+{
+	struct sgx_tcs_hidden *th = sgx_tcs_hidden(tcs);
+	uint64_t owner = atomic_load_explicit(&th->owner, memory_order_acquire);
+	uint64_t stamp =
+		atomic_load_explicit(&th->owner_stamp, memory_order_relaxed);
+	uint64_t epoch;
+	struct ssa_frame f;
+
+	if (!owner || owner == SGX_TCS_OWNER_RECLAIMING ||
+	    !lp->cpu->owner_alive || lp->cpu->owner_alive(owner, stamp))
+		return false;
+	/*
+	 * Processors of several processes may find the holder gone at once:
+	 * the one that replaces its owner value takes the AEX. A vanished
+	 * holder never enters again, so its value cannot come back (ABA),
+	 * and a stamp read from a later holder fails the exchange too.
+	 */
+	if (!atomic_compare_exchange_strong(&th->owner, &owner,
+					    SGX_TCS_OWNER_RECLAIMING))
+		return false;
+	epoch = atomic_load_explicit(&th->epoch, memory_order_relaxed);
+	/*
+	 * The holder passed EENTER's CSSA < NSSA check and CSSA cannot grow
+	 * while a TCS is ACTIVE, so there is always a frame. Should the TCS
+	 * say otherwise, the exit still completes without one, as AEX does
+	 * when its frame is no longer valid (SGX2 changes, see sgx_aex);
+	 * the next EENTER then meets CSSA = NSSA and gets #GP.
+	 */
+	if (tcs->ssa_index < tcs->nr_ssa_frames) {
+		if (!ssa_frame(lp, secs, tcs, tcs_entry->secs, tcs->ssa_index,
+			       &f))
+			aex_lost_state(secs, tcs, &f);
+		tcs->ssa_index++;
+	}
+	tcs_forget_owner(tcs);
+	count_out(secs, epoch);
+	tcs_release(tcs);
+	return true;
+}
+
+bool sgx_tcs_reclaim(struct sgx_lp *lp, uintptr_t tcs_epc)
+{
+	struct sgx_epcm_entry *e = sgx_epcm_lookup(lp->cpu, tcs_epc);
+	struct sgx_tcs *tcs = (struct sgx_tcs *)tcs_epc;
+	bool done = false;
+
+	if (!e || !IS_ALIGNED(tcs_epc, SGX_PAGE_SIZE) || !sgx_epcm_trylock(e))
+		return false;
+	if (e->valid && e->page_type == SGX_PAGE_TYPE_TCS && tcs_active(tcs))
+		done = tcs_reclaim(lp, tcs_secs(e), e, tcs);
+	sgx_epcm_unlock(e);
+	return done;
+}
+
+static int entry_checks(struct sgx_lp *lp, struct sgx_secs *secs,
+			const struct sgx_epcm_entry *tcs_entry,
+			struct sgx_tcs *tcs)
 {
 	if (!IS_ALIGNED(tcs->ssa_offset, SGX_PAGE_SIZE) ||
 	    !IS_ALIGNED(tcs->fs_offset, SGX_PAGE_SIZE) ||
@@ -141,16 +287,24 @@ static int entry_checks(struct sgx_lp *lp, const struct sgx_secs *secs,
 	if (!canonical(secs->base + tcs->fs_offset) ||
 	    !canonical(secs->base + tcs->gs_offset))
 		return sgx_fault_gp(lp);
-	if (tcs->state == SGX_TCS_ACTIVE)
+	/*
+	 * Before the CSSA checks of the callers: the AEX of a vanished
+	 * holder happened, on hardware, long before this instruction.
+	 */
+	if (tcs_active(tcs) && !tcs_reclaim(lp, secs, tcs_entry, tcs))
 		return sgx_fault_gp(lp);
 	return 0;
 }
 
-/* Commits an entry: the processor is now in enclave mode on this TCS. */
+/*
+ * Commits an entry on a TCS claimed with tcs_claim(): the processor is now
+ * in enclave mode on it.
+ */
 static void enter_enclave_mode(struct sgx_lp *lp, struct sgx_secs *secs,
 			       struct sgx_tcs *tcs, struct sgx_regs *regs)
 {
 	struct sgx_secs_hidden *hidden = sgx_secs_hidden(secs);
+	struct sgx_tcs_hidden *th = sgx_tcs_hidden(tcs);
 
 	lp->encl.active = true;
 	lp->encl.secs = secs;
@@ -159,28 +313,28 @@ static void enter_enclave_mode(struct sgx_lp *lp, struct sgx_secs *secs,
 	lp->encl.save_fsbase = regs->fsbase;
 	lp->encl.save_gsbase = regs->gsbase;
 	tcs->exit_addr = regs->rcx;
-	tcs->state = SGX_TCS_ACTIVE;
 	lp->encl.epoch = atomic_load(&hidden->epoch);
+	/*
+	 * What another processor needs to take our AEX should we vanish;
+	 * the owner goes last, as it publishes the rest: until then the TCS
+	 * reads as held by an anonymous processor, never reclaimed.
+	 */
+	atomic_store_explicit(&th->epoch, lp->encl.epoch, memory_order_relaxed);
+	atomic_store_explicit(&th->owner_stamp, lp->owner_stamp,
+			      memory_order_relaxed);
 	atomic_fetch_add(&hidden->active_at[lp->encl.epoch & 1], 1);
 	atomic_fetch_add(&hidden->nr_active, 1);
+	atomic_store_explicit(&th->owner, lp->owner, memory_order_release);
 }
 
 static void leave_enclave_mode(struct sgx_lp *lp, struct sgx_regs *regs)
 {
-	struct sgx_secs *secs = lp->encl.secs;
-
 	regs->fsbase = lp->encl.save_fsbase;
 	regs->gsbase = lp->encl.save_gsbase;
-	lp->encl.tcs->state = SGX_TCS_INACTIVE;
 	lp->encl.active = false;
-	atomic_fetch_sub(&sgx_secs_hidden(secs)->active_at[lp->encl.epoch & 1],
-			 1);
-	atomic_fetch_sub(&sgx_secs_hidden(secs)->nr_active, 1);
-}
-
-static struct sgx_secs *tcs_secs(const struct sgx_epcm_entry *tcs_entry)
-{
-	return (struct sgx_secs *)(uintptr_t)tcs_entry->secs;
+	tcs_forget_owner(lp->encl.tcs);
+	count_out(lp->encl.secs, lp->encl.epoch);
+	tcs_release(lp->encl.tcs);
 }
 
 int sgx_eenter(struct sgx_lp *lp, struct sgx_regs *regs)
@@ -195,13 +349,16 @@ int sgx_eenter(struct sgx_lp *lp, struct sgx_regs *regs)
 	if (ret)
 		return ret;
 	secs = tcs_secs(tcs_entry);
-	ret = entry_checks(lp, secs, tcs);
+	ret = entry_checks(lp, secs, tcs_entry, tcs);
 	if (!ret && tcs->ssa_index >= tcs->nr_ssa_frames)
 		ret = sgx_fault_gp(lp);
 	if (!ret)
 		ret = ssa_frame(lp, secs, tcs, tcs_entry->secs, tcs->ssa_index,
 				&frame);
 	if (!ret && !canonical(secs->base + tcs->entry_offset))
+		ret = sgx_fault_gp(lp);
+	/* Another process may have taken the TCS since it was checked. */
+	if (!ret && !tcs_claim(tcs))
 		ret = sgx_fault_gp(lp);
 	if (ret)
 		goto out;
@@ -255,7 +412,7 @@ int sgx_eresume(struct sgx_lp *lp, struct sgx_regs *regs, const void **xsave,
 	if (ret)
 		return ret;
 	secs = tcs_secs(tcs_entry);
-	ret = entry_checks(lp, secs, tcs);
+	ret = entry_checks(lp, secs, tcs_entry, tcs);
 	if (!ret && tcs->ssa_index == 0)
 		ret = sgx_fault_gp(lp);
 	if (!ret)
@@ -265,6 +422,8 @@ int sgx_eresume(struct sgx_lp *lp, struct sgx_regs *regs, const void **xsave,
 	    (!canonical(frame.gpr->rip) || !canonical(frame.gpr->fsbase) ||
 	     !canonical(frame.gpr->gsbase) ||
 	     !xsave_header_valid(&frame, secs->attributes.xfrm)))
+		ret = sgx_fault_gp(lp);
+	if (!ret && !tcs_claim(tcs))
 		ret = sgx_fault_gp(lp);
 	if (ret)
 		goto out;

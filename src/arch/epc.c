@@ -41,13 +41,15 @@ static void table_publish(struct sgx_cpu *cpu, struct sgx_epc_table *next)
 	}
 }
 
-static struct sgx_epc_section *section_alloc(uintptr_t base, size_t nr_pages)
+static struct sgx_epc_section *section_alloc(uintptr_t base, size_t nr_pages,
+					     struct sgx_epcm_entry *epcm)
 {
 	struct sgx_epc_section *s = calloc(1, sizeof(*s));
 
 	if (!s)
 		return NULL;
-	s->epcm = calloc(nr_pages, sizeof(*s->epcm));
+	s->epcm_shared = epcm != NULL;
+	s->epcm = epcm ? epcm : calloc(nr_pages, sizeof(*s->epcm));
 	if (!s->epcm) {
 		free(s);
 		return NULL;
@@ -59,7 +61,8 @@ static struct sgx_epc_section *section_alloc(uintptr_t base, size_t nr_pages)
 
 static void section_free(struct sgx_epc_section *s)
 {
-	free(s->epcm);
+	if (!s->epcm_shared)
+		free(s->epcm);
 	free(s);
 }
 
@@ -85,8 +88,9 @@ static struct sgx_epc_table *table_insert(const struct sgx_epc_table *cur,
 	return next;
 }
 
-struct sgx_epc_section *sgx_epc_add_section(struct sgx_cpu *cpu, void *base,
-					    size_t nr_pages)
+static struct sgx_epc_section *add_section(struct sgx_cpu *cpu, void *base,
+					   size_t nr_pages,
+					   struct sgx_epcm_entry *epcm)
 {
 	uintptr_t addr = (uintptr_t)base;
 	struct sgx_epc_section *s;
@@ -95,7 +99,7 @@ struct sgx_epc_section *sgx_epc_add_section(struct sgx_cpu *cpu, void *base,
 	if (!nr_pages || (addr & (SGX_PAGE_SIZE - 1)) ||
 	    nr_pages > SIZE_MAX / SGX_PAGE_SIZE)
 		return NULL;
-	s = section_alloc(addr, nr_pages);
+	s = section_alloc(addr, nr_pages, epcm);
 	if (!s)
 		return NULL;
 	pthread_mutex_lock(&cpu->epc_lock);
@@ -110,6 +114,19 @@ struct sgx_epc_section *sgx_epc_add_section(struct sgx_cpu *cpu, void *base,
 	return s;
 }
 
+struct sgx_epc_section *sgx_epc_add_section(struct sgx_cpu *cpu, void *base,
+					    size_t nr_pages)
+{
+	return add_section(cpu, base, nr_pages, NULL);
+}
+
+struct sgx_epc_section *sgx_epc_add_shared_section(struct sgx_cpu *cpu,
+						   void *base, size_t nr_pages,
+						   struct sgx_epcm_entry *epcm)
+{
+	return epcm ? add_section(cpu, base, nr_pages, epcm) : NULL;
+}
+
 static bool section_in_use(const struct sgx_epc_section *s)
 {
 	for (size_t i = 0; i < s->nr_pages; i++)
@@ -118,7 +135,8 @@ static bool section_in_use(const struct sgx_epc_section *s)
 	return false;
 }
 
-bool sgx_epc_remove_section(struct sgx_cpu *cpu, struct sgx_epc_section *s)
+static bool remove_section(struct sgx_cpu *cpu, struct sgx_epc_section *s,
+			   bool force)
 {
 	struct sgx_epc_table *cur, *next;
 	size_t i, j = 0;
@@ -127,7 +145,7 @@ bool sgx_epc_remove_section(struct sgx_cpu *cpu, struct sgx_epc_section *s)
 	cur = atomic_load(&cpu->epc_table);
 	for (i = 0; cur && i < cur->nr && cur->sections[i] != s; i++)
 		;
-	if (!cur || i == cur->nr || section_in_use(s) ||
+	if (!cur || i == cur->nr || (!force && section_in_use(s)) ||
 	    !(next = table_alloc(cur->nr - 1))) {
 		pthread_mutex_unlock(&cpu->epc_lock);
 		return false;
@@ -140,6 +158,16 @@ bool sgx_epc_remove_section(struct sgx_cpu *cpu, struct sgx_epc_section *s)
 	/* The caller owns the section's memory and no longer uses it. */
 	section_free(s);
 	return true;
+}
+
+bool sgx_epc_remove_section(struct sgx_cpu *cpu, struct sgx_epc_section *s)
+{
+	return remove_section(cpu, s, false);
+}
+
+void sgx_epc_detach_section(struct sgx_cpu *cpu, struct sgx_epc_section *s)
+{
+	remove_section(cpu, s, true);
 }
 
 void sgx_epc_destroy(struct sgx_cpu *cpu)

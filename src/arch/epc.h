@@ -32,13 +32,28 @@ struct sgx_epc_section {
 	uintptr_t base;
 	size_t nr_pages;
 	struct sgx_epcm_entry *epcm;
+	bool epcm_shared; /* supplied by the caller, not ours to free */
 };
 
 /* Adds nr_pages of page-aligned memory at base to the EPC; NULL on error. */
 struct sgx_epc_section *sgx_epc_add_section(struct sgx_cpu *cpu, void *base,
 					    size_t nr_pages);
+/*
+ * The same with an EPCM the caller keeps (nr_pages entries, zero for a new
+ * section): memory that other processes map at the same address, so that
+ * every CPU instance sharing the section sees one EPCM.
+ */
+struct sgx_epc_section *sgx_epc_add_shared_section(struct sgx_cpu *cpu,
+						   void *base, size_t nr_pages,
+						   struct sgx_epcm_entry *epcm);
 /* Removes a section; refused (false) while any of its pages is valid. */
 bool sgx_epc_remove_section(struct sgx_cpu *cpu,
+			    struct sgx_epc_section *section);
+/*
+ * Forgets a shared section whatever its EPCM says: the pages stay valid for
+ * the other CPU instances that share it; this one no longer reaches them.
+ */
+void sgx_epc_detach_section(struct sgx_cpu *cpu,
 			    struct sgx_epc_section *section);
 
 /* Frees every section and snapshot (the CPU is going away). */

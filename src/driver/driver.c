@@ -19,6 +19,7 @@
 
 #include "driver/driver.h"
 #include "driver/platform.h"
+#include "driver/task.h"
 #include "lsm/lsm.h"
 
 static struct {
@@ -176,6 +177,7 @@ static int driver_bring_up(char *err, size_t errlen)
 	} else {
 		compute_masks(&features, osxsave, &sgx_drv.masks);
 		sgx_drv.epc_total = pages;
+		sgx_drv.cpu.owner_alive = sgx_task_owner_alive;
 	}
 	/* The secrets now live in the CPU only. */
 	memset(&platform, 0, sizeof(platform));

@@ -55,6 +55,16 @@ const struct sgx_driver_masks *sgx_driver_masks(void);
 struct sgx_lp *sgx_driver_lp(void);
 
 /*
+ * Names lp after the calling thread (struct sgx_lp.owner, owner_stamp) for
+ * the CPU's owner_alive check, which the driver provides: a TCS left ACTIVE
+ * by a thread that no longer exists is then given back with the AEX it
+ * would have taken. Only for a processor that lives and dies with the
+ * calling thread (the shim's, found by thread id): one copied into a
+ * forked child would name a thread of the parent. Async-signal-safe.
+ */
+void sgx_driver_lp_set_owner(struct sgx_lp *lp);
+
+/*
  * EPC accounting: every SECS and every added page of every enclave of the
  * process counts against one budget. There is no reclaimer yet, so a full
  * budget makes the allocation fail with -ENOMEM at once (upstream would

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Enclave objects: lifetime, backing memory and the mapping rule.
+ * Enclave objects: backing memory, destruction and the mapping rule.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,37 +11,11 @@
 
 #include "arch/encls.h"
 #include "arch/sgx_arch.h"
+#include "arch/tcs.h"
 #include "driver/driver.h"
 #include "driver/encl.h"
+#include "driver/encl_priv.h"
 #include "lsm/lsm.h"
-
-struct sgx_encl *sgx_encl_alloc(void)
-{
-	struct sgx_encl *encl;
-	int ret;
-
-	/* Every enclave needs the machine, at the latest to be released. */
-	ret = sgx_driver_init(NULL, 0);
-	if (ret) {
-		errno = -ret;
-		return NULL;
-	}
-	encl = calloc(1, sizeof(*encl));
-	if (!encl) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	if (pthread_mutex_init(&encl->lock, NULL)) {
-		free(encl);
-		errno = ENOMEM;
-		return NULL;
-	}
-	atomic_init(&encl->flags, 0);
-	atomic_init(&encl->refcount, 1);
-	encl->owner = getpid();
-	encl->memfd = -1;
-	return encl;
-}
 
 void sgx_encl_get(struct sgx_encl *encl)
 {
@@ -67,116 +41,104 @@ static uint64_t elrange_backing(const struct sgx_secs *secs)
 	return secs->size;
 }
 
-#ifdef MFD_EXEC
-#define SGX_MFD_EXEC MFD_EXEC
-#else
-#define SGX_MFD_EXEC 0x0010U
-#endif
-
-static int backing_map(struct sgx_encl *encl, uint64_t elrange)
+static size_t page_align(size_t n)
 {
-	size_t size = elrange + SGX_PAGE_SIZE;
-	void *alias;
-	int fd;
-
-	/*
-	 * Enclave code runs from mappings of this file: ask for an executable
-	 * memfd explicitly (vm.memfd_noexec may default to noexec); kernels
-	 * before 6.3 do not know the flag and refuse it.
-	 */
-	fd = memfd_create("softsgx-enclave", MFD_CLOEXEC | SGX_MFD_EXEC);
-	if (fd < 0 && errno == EINVAL)
-		fd = memfd_create("softsgx-enclave", MFD_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (ftruncate(fd, (off_t)size)) {
-		int ret = -errno;
-
-		close(fd);
-		return ret;
-	}
-	/* NORESERVE: only pages that get added use memory. */
-	alias = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		     MAP_SHARED | MAP_NORESERVE, fd, 0);
-	if (alias == MAP_FAILED) {
-		int ret = -errno;
-
-		close(fd);
-		return ret;
-	}
-	encl->memfd = fd;
-	encl->alias = alias;
-	encl->alias_size = size;
-	return 0;
+	return (n + SGX_PAGE_SIZE - 1) & ~(size_t)(SGX_PAGE_SIZE - 1);
 }
 
-static void backing_unmap(struct sgx_encl *encl)
+void sgx_encl_layout(struct sgx_encl_layout *l, uint64_t elrange)
 {
-	munmap(encl->alias, encl->alias_size);
-	close(encl->memfd);
-	encl->alias = NULL;
-	encl->alias_size = 0;
-	encl->memfd = -1;
+	l->nr_pages = elrange / SGX_PAGE_SIZE;
+	l->pages_offset = elrange + SGX_PAGE_SIZE;
+	l->epcm_offset = l->pages_offset +
+			 page_align(l->nr_pages * sizeof(struct sgx_encl_page));
+	l->alias_size =
+		l->epcm_offset +
+		page_align((l->nr_pages + 1) * sizeof(struct sgx_epcm_entry));
+}
+
+int sgx_encl_view(struct sgx_encl *encl, void *alias, uint64_t elrange)
+{
+	struct sgx_encl_layout l;
+	char *a = alias;
+
+	sgx_encl_layout(&l, elrange);
+	encl->alias = alias;
+	encl->alias_size = l.alias_size;
+	encl->nr_pages = l.nr_pages;
+	encl->pages = l.nr_pages ? (void *)(a + l.pages_offset) : NULL;
+	encl->secs = a + elrange;
+	encl->section = sgx_epc_add_shared_section(
+		sgx_driver_cpu(), alias, l.nr_pages + 1,
+		(struct sgx_epcm_entry *)(a + l.epcm_offset));
+	if (!encl->section) {
+		encl->alias = NULL;
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 int sgx_encl_backing_alloc(struct sgx_encl *encl, const void *src)
 {
 	uint64_t elrange = elrange_backing(src);
-	size_t nr_pages = elrange / SGX_PAGE_SIZE;
+	struct sgx_encl_layout l;
+	void *alias;
 	int ret;
 
-	ret = backing_map(encl, elrange);
-	if (ret)
-		return ret;
-	if (nr_pages) {
-		/* calloc of a large array is lazily zeroed memory. */
-		encl->pages = calloc(nr_pages, sizeof(*encl->pages));
-		if (!encl->pages)
-			goto err_nomem;
+	sgx_encl_layout(&l, elrange);
+	if (ftruncate(encl->memfd,
+		      (off_t)(SGX_ENCL_ELRANGE_OFFSET + l.alias_size)))
+		return errno == EFBIG || errno == EINVAL ? -ENOMEM : -errno;
+	/* NORESERVE: only pages that get added use memory. */
+	alias = mmap(NULL, l.alias_size, PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_NORESERVE, encl->memfd,
+		     SGX_ENCL_ELRANGE_OFFSET);
+	if (alias == MAP_FAILED) {
+		ret = -errno;
+		goto err_truncate;
 	}
-	encl->nr_pages = nr_pages;
-	encl->secs = sgx_encl_epc_page(encl, elrange);
-	encl->section = sgx_epc_add_section(sgx_driver_cpu(), encl->alias,
-					    nr_pages + 1);
-	if (!encl->section)
-		goto err_nomem;
+	ret = sgx_encl_view(encl, alias, elrange);
+	if (ret) {
+		munmap(alias, l.alias_size);
+		goto err_truncate;
+	}
+	encl->sh->elrange = elrange;
+	encl->sh->alias_addr = (uintptr_t)alias;
 	return 0;
 
-err_nomem:
-	free(encl->pages);
+err_truncate:
+	/* A later CREATE starts again from zeroed records and EPCM. */
+	(void)!ftruncate(encl->memfd, SGX_ENCL_ELRANGE_OFFSET);
+	return ret;
+}
+
+static void backing_unmap(struct sgx_encl *encl)
+{
+	munmap(encl->alias, encl->alias_size);
+	encl->alias = NULL;
+	encl->alias_size = 0;
+	encl->section = NULL;
 	encl->pages = NULL;
 	encl->nr_pages = 0;
 	encl->secs = NULL;
-	backing_unmap(encl);
-	return -ENOMEM;
 }
 
 void sgx_encl_backing_free(struct sgx_encl *encl)
 {
 	if (!encl->alias)
 		return;
-	/*
-	 * A section with a valid page cannot go: the CPU still refers to it.
-	 * That only happens if an EREMOVE failed, which the kernel also
-	 * answers by leaking the page; keep the alias mapped for the same
-	 * reason, and say so.
-	 */
-	if (encl->section &&
-	    !sgx_epc_remove_section(sgx_driver_cpu(), encl->section)) {
-		fprintf(stderr,
-			"softsgx: enclave at 0x%llx: EREMOVE failed, leaking "
-			"its EPC\n",
-			(unsigned long long)encl->base);
-		close(encl->memfd);
-		encl->memfd = -1;
-		return;
-	}
-	encl->section = NULL;
-	free(encl->pages);
-	encl->pages = NULL;
-	encl->nr_pages = 0;
-	encl->secs = NULL;
+	sgx_epc_detach_section(sgx_driver_cpu(), encl->section);
 	backing_unmap(encl);
+	(void)!ftruncate(encl->memfd, SGX_ENCL_ELRANGE_OFFSET);
+}
+
+/* This process gave the page to the budget only if it charged it. */
+static void uncharge_page(struct sgx_encl *encl)
+{
+	if (!encl->epc_pages)
+		return;
+	encl->epc_pages--;
+	sgx_epc_uncharge(1);
 }
 
 int sgx_encl_remove_page(struct sgx_encl *encl, uint64_t offset)
@@ -191,65 +153,90 @@ int sgx_encl_remove_page(struct sgx_encl *encl, uint64_t offset)
 	page->type = 0;
 	page->vm_max_prot_bits = 0;
 	security_enclave_page_removed(encl->security, offset);
-	encl->nr_added--;
-	encl->epc_pages--;
-	sgx_epc_uncharge(1);
+	encl->sh->nr_added--;
+	uncharge_page(encl);
 	return 0;
+}
+
+/* This enclave's pages by address: the SSA frames sgx_tcs_reclaim fills. */
+static uintptr_t encl_translate(void *ctx, uint64_t linaddr)
+{
+	struct sgx_encl *encl = ctx;
+	uint64_t offset = linaddr - encl->base;
+
+	if (linaddr < encl->base || offset >= encl->size || !encl->nr_pages ||
+	    !(encl->pages[offset / SGX_PAGE_SIZE].flags &
+	      SGX_ENCL_PAGE_PRESENT))
+		return 0;
+	return (uintptr_t)sgx_encl_epc_page(encl, offset);
+}
+
+/*
+ * The page records are read without the lock, which kicked threads may
+ * need; sgx_tcs_reclaim checks the EPCM itself.
+ */
+void sgx_encl_reclaim_dead(struct sgx_encl *encl)
+{
+	struct sgx_lp lp;
+
+	sgx_lp_init(&lp, sgx_driver_cpu());
+	lp.translate = encl_translate;
+	lp.translate_ctx = encl;
+	for (size_t i = 0; i < encl->nr_pages; i++)
+		if ((encl->pages[i].flags & SGX_ENCL_PAGE_PRESENT) &&
+		    encl->pages[i].type == SGX_PAGE_TYPE_TCS)
+			sgx_tcs_reclaim(&lp, (uintptr_t)sgx_encl_epc_page(
+						     encl, i * SGX_PAGE_SIZE));
 }
 
 /* EREMOVE children first: a SECS with children cannot be removed. */
 static void sgx_encl_remove_all(struct sgx_encl *encl)
 {
-	for (size_t i = 0; i < encl->nr_pages && encl->nr_added; i++)
+	for (size_t i = 0; i < encl->nr_pages && encl->sh->nr_added; i++)
 		if (encl->pages[i].flags & SGX_ENCL_PAGE_PRESENT)
 			sgx_encl_remove_page(encl, i * SGX_PAGE_SIZE);
-	if (sgx_encl_test_flag(encl, SGX_ENCL_CREATED) && !encl->nr_added &&
-	    !sgx_eremove(sgx_driver_lp(), encl->secs)) {
-		encl->epc_pages--;
-		sgx_epc_uncharge(1);
-	}
+	if (sgx_encl_test_flag(encl, SGX_ENCL_CREATED) && !encl->sh->nr_added &&
+	    !sgx_eremove(sgx_driver_lp(), encl->secs))
+		uncharge_page(encl);
 }
 
 /*
- * A forked child has a private copy of the driver's state (EPCM included)
- * but shares the alias with its parent; EREMOVE would write the SECS page
- * the parent still uses. The child drops its copy of the EPCM entries and
- * touches no EPC memory.
+ * This process lets go. The last process EREMOVEs every page: the enclave
+ * is destroyed. A section with a valid page left cannot go from the CPU,
+ * which still refers to it: that only happens if an EREMOVE failed, which
+ * the kernel also answers by leaking the page; the alias stays mapped for
+ * the same reason, and softsgx says so. Any other process just forgets
+ * the enclave: the pages stay valid for the ones that still hold it.
  */
-static void sgx_encl_forget_all(struct sgx_encl *encl)
+void sgx_encl_release(struct sgx_encl *encl, bool last)
 {
-	struct sgx_epc_section *s = encl->section;
+	bool leaked = false;
 
-	if (!s)
-		return;
-	for (size_t i = 0; i < s->nr_pages; i++)
-		if (s->epcm[i].valid)
-			sgx_epcm_clear(&s->epcm[i]);
-	sgx_epc_uncharge(encl->epc_pages);
-	encl->epc_pages = 0;
-	encl->nr_added = 0;
-}
-
-static void sgx_encl_release(struct sgx_encl *encl)
-{
-	pthread_mutex_lock(&encl->lock);
-	if (getpid() == encl->owner)
+	if (encl->alias && last) {
+		/* A holder that died inside would keep its pages in use. */
+		sgx_encl_reclaim_dead(encl);
+		sgx_encl_lock(encl);
 		sgx_encl_remove_all(encl);
-	else
-		sgx_encl_forget_all(encl);
-	sgx_encl_backing_free(encl);
+		sgx_encl_unlock(encl);
+		leaked = !sgx_epc_remove_section(sgx_driver_cpu(),
+						 encl->section);
+		if (leaked)
+			fprintf(stderr,
+				"softsgx: enclave at 0x%llx: EREMOVE failed, "
+				"leaking its EPC\n",
+				(unsigned long long)encl->base);
+		else
+			backing_unmap(encl);
+	} else if (encl->alias) {
+		sgx_epc_detach_section(sgx_driver_cpu(), encl->section);
+		backing_unmap(encl);
+	}
+	/* After a failed EREMOVE the EPC stays charged, as it stays used. */
+	if (!leaked)
+		sgx_epc_uncharge(encl->epc_pages);
+	encl->epc_pages = 0;
 	security_enclave_free(encl->security);
 	encl->security = NULL;
-	pthread_mutex_unlock(&encl->lock);
-	pthread_mutex_destroy(&encl->lock);
-	/* After a failed EREMOVE the EPC stays charged, as it stays used. */
-	free(encl);
-}
-
-void sgx_encl_put(struct sgx_encl *encl)
-{
-	if (atomic_fetch_sub(&encl->refcount, 1) == 1)
-		sgx_encl_release(encl);
 }
 
 static bool range_outside_elrange(struct sgx_encl *encl, unsigned long start,
@@ -269,10 +256,10 @@ static int pages_allow(struct sgx_encl *encl, unsigned long start,
 		return 0;
 	first = (start > encl->base ? start - encl->base : 0) / SGX_PAGE_SIZE;
 	last = (end - encl->base + SGX_PAGE_SIZE - 1) / SGX_PAGE_SIZE;
-	pthread_mutex_lock(&encl->lock);
+	sgx_encl_lock(encl);
 	if (last > encl->nr_pages)
 		last = encl->nr_pages;
-	for (uint64_t i = first; i < last && encl->nr_added; i++) {
+	for (uint64_t i = first; i < last && encl->sh->nr_added; i++) {
 		const struct sgx_encl_page *page = &encl->pages[i];
 
 		if ((page->flags & SGX_ENCL_PAGE_PRESENT) &&
@@ -281,7 +268,7 @@ static int pages_allow(struct sgx_encl *encl, unsigned long start,
 			break;
 		}
 	}
-	pthread_mutex_unlock(&encl->lock);
+	sgx_encl_unlock(encl);
 	return ret;
 }
 
@@ -292,6 +279,10 @@ static int may_map(struct sgx_encl *encl, unsigned long start,
 
 	prot &= PROT_READ | PROT_WRITE | PROT_EXEC;
 
+	/* Another process may have created the enclave since. */
+	ret = sgx_encl_sync(encl);
+	if (ret)
+		return ret;
 	if (sgx_encl_test_flag(encl, SGX_ENCL_INITIALIZED) &&
 	    range_outside_elrange(encl, start, end))
 		return -EACCES;

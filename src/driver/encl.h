@@ -3,12 +3,23 @@
  * One enclave, as the kernel's struct sgx_encl: what an open
  * /dev/sgx_enclave file description refers to.
  *
- * Memory (DESIGN section 3): every enclave owns a memfd of SIZE + 4096
- * bytes. Offset o < SIZE holds the enclave page at SECS.BASE + o, offset
- * SIZE holds the SECS. The driver maps the whole memfd once, read-write,
- * as the *alias*, and registers it with the CPU as one EPC section, so the
- * EPC page of enclave offset o is alias + o. The shim maps the same memfd
- * at ELRANGE for the program.
+ * Upstream the enclave is one kernel object, whichever processes hold the
+ * file after fork() or execve(). softsgx keeps everything that object owns
+ * in one memfd, which is the file description itself (the program's fd is
+ * a dup of it), laid out as:
+ *
+ *   0                       struct sgx_encl_shared (flags, lock, users)
+ *   SGX_ENCL_ELRANGE_OFFSET the enclave page at SECS.BASE + o, o < SIZE
+ *   + SIZE                  the SECS
+ *   + SIZE + 4096           struct sgx_encl_page records, one per page
+ *   then                    the EPCM of the SIZE + 1 EPC pages above
+ *
+ * Each process maps everything from SGX_ENCL_ELRANGE_OFFSET on, read-write,
+ * as the *alias*, at the same address in every process (recorded in the
+ * header), and registers it with its CPU as one EPC section: EPCM entries
+ * hold EPC addresses, which must mean the same page everywhere, as physical
+ * addresses do. The shim maps the ELRANGE part again at ELRANGE for the
+ * program. struct sgx_encl itself is the process's handle on all that.
  */
 #ifndef SOFTSGX_DRIVER_ENCL_H
 #define SOFTSGX_DRIVER_ENCL_H
@@ -43,29 +54,70 @@ struct sgx_encl_page {
 	uint8_t vm_max_prot_bits;
 };
 
-struct sgx_encl {
+#define SGX_ENCL_ELRANGE_OFFSET 4096
+#define SGX_ENCL_MAX_USERS 256
+
+/* The enclave object: the first page of the memfd, in every process. */
+struct sgx_encl_shared {
+	uint64_t magic;
 	atomic_ulong flags; /* enum sgx_encl_flags */
-	atomic_int refcount;
-	pid_t owner; /* the process that opened it (see sgx_encl_put) */
-	pthread_mutex_t lock; /* pages[] and nr_added */
+	/* Process-shared and robust: pages[], nr_added and users[]. */
+	pthread_mutex_t lock;
 
 	/* Fixed by a successful CREATE, before SGX_ENCL_CREATED is set. */
 	uint64_t base;
 	uint64_t size;
 	uint64_t attributes; /* SECS.ATTRIBUTES.FLAGS */
+	uint64_t elrange; /* bytes of ELRANGE backed: SIZE, or 0 */
+	uint64_t alias_addr; /* where every process maps the alias */
+
 	/* Attributes INIT allows; CREATE resets, PROVISION extends. */
 	uint64_t attributes_mask;
+	uint64_t nr_added; /* pages with SGX_ENCL_PAGE_PRESENT */
+	/*
+	 * Advanced by every ioctl that changes pages: a process that sees it
+	 * move re-derives its page tables of the enclave before it enters
+	 * (what a TLB flush is to hardware; see shim_mm_sync()).
+	 */
+	atomic_uint_fast64_t mm_epoch;
 
+	/*
+	 * The processes that hold the enclave (0: a free slot; -pid: being
+	 * forked by pid). The last one to let go EREMOVEs the pages; one that
+	 * died without letting go is noticed then.
+	 */
+	pid_t users[SGX_ENCL_MAX_USERS];
+	uint64_t user_stamp[SGX_ENCL_MAX_USERS]; /* sgx_task_proc_stamp() */
+};
+
+_Static_assert(sizeof(struct sgx_encl_shared) <= SGX_ENCL_ELRANGE_OFFSET,
+	       "the enclave object must fit in the memfd's first page");
+
+/* This process's handle on an enclave. */
+struct sgx_encl {
+	struct sgx_encl_shared *sh;
+	atomic_int refcount; /* this process's descriptors and mappings */
+	int memfd; /* the enclave object (close-on-exec, the driver's own) */
+	dev_t dev; /* the memfd's identity, to know it again after execve */
+	ino_t ino;
+	struct sgx_encl *next; /* the process's enclaves (fork) */
+
+	/*
+	 * Set once the alias is mapped (by CREATE, or when this process
+	 * first touches an enclave another process created); fixed after.
+	 */
+	atomic_bool attached;
+	uint64_t base;
+	uint64_t size;
 	struct sgx_encl_page *pages; /* indexed by enclave offset >> 12 */
 	size_t nr_pages; /* size >> 12 when ELRANGE is backed, else 0 */
-	size_t nr_added; /* pages with SGX_ENCL_PAGE_PRESENT */
-
-	int memfd; /* the backing, -1 before CREATE */
-	void *alias; /* memfd mapped read-write: the EPC the CPU sees */
+	void *alias; /* the EPC the CPU sees */
 	size_t alias_size;
 	void *secs; /* EPC page of the SECS, after the ELRANGE pages */
 	struct sgx_epc_section *section;
-	size_t epc_pages; /* charged to the EPC budget */
+
+	size_t epc_pages; /* charged to this process's EPC budget */
+	atomic_uint_fast64_t mm_seen; /* sh->mm_epoch the mappings follow */
 
 	/* The policy's page history (src/lsm); NULL without a policy. */
 	struct sgx_lsm_encl *security;
@@ -73,13 +125,39 @@ struct sgx_encl {
 
 /* open(): a new, empty enclave with one reference; NULL and errno. */
 struct sgx_encl *sgx_encl_alloc(void);
+/*
+ * The enclave behind fd, a descriptor of an enclave memfd this process
+ * inherited across execve (or already has a handle on): a reference to the
+ * handle, or NULL and errno (EINVAL: not an enclave).
+ */
+struct sgx_encl *sgx_encl_adopt(int fd);
 void sgx_encl_get(struct sgx_encl *encl);
 /*
- * The last reference frees the enclave: EREMOVE everything, unmap, close.
- * In a forked child the enclave's pages are shared with the parent, so
- * there it only forgets its copy of them (no EREMOVE).
+ * The last reference of this process lets go of the enclave: it unmaps
+ * and forgets it; the last process to do so EREMOVEs every page first.
  */
 void sgx_encl_put(struct sgx_encl *encl);
+
+/*
+ * Make what another process did visible to this one: after a CREATE made
+ * elsewhere, map the alias and register the EPC section. 0, or -ENOMEM
+ * when this process cannot map the alias where the others have it.
+ */
+int sgx_encl_sync(struct sgx_encl *encl);
+
+/*
+ * Calls fn for every other live process that holds the enclave (the ones
+ * whose threads an ETRACK must reach too).
+ */
+void sgx_encl_for_each_holder(struct sgx_encl *encl, void (*fn)(pid_t pid));
+
+/*
+ * fork(), as the shim sees it: prepare before (every enclave of the
+ * process gets a slot for the child), then parent(pid) or child() after.
+ */
+void sgx_encl_fork_prepare(void);
+void sgx_encl_fork_parent(pid_t child);
+void sgx_encl_fork_child(void);
 
 /*
  * May [start, end) be mapped, or mprotected, with prot (PROT_*)? Spec 3.2
@@ -98,8 +176,12 @@ int sgx_encl_may_mprotect(struct sgx_encl *encl, unsigned long start,
 
 static inline bool sgx_encl_test_flag(struct sgx_encl *encl, unsigned long flag)
 {
-	return atomic_load(&encl->flags) & flag;
+	return atomic_load(&encl->sh->flags) & flag;
 }
+
+/* enclave->sh->lock; survives a holder that died. */
+void sgx_encl_lock(struct sgx_encl *encl);
+void sgx_encl_unlock(struct sgx_encl *encl);
 
 /* The EPC page that holds enclave offset `offset`. */
 static inline void *sgx_encl_epc_page(struct sgx_encl *encl, uint64_t offset)
@@ -107,19 +189,32 @@ static inline void *sgx_encl_epc_page(struct sgx_encl *encl, uint64_t offset)
 	return (char *)encl->alias + offset;
 }
 
+/* Where the page at address addr of ELRANGE is in the memfd. */
+static inline uint64_t sgx_encl_file_offset(struct sgx_encl *encl,
+					    uint64_t addr)
+{
+	return SGX_ENCL_ELRANGE_OFFSET + (addr - encl->base);
+}
+
 /* --- for ioctl.c ------------------------------------------------------ */
 
 /*
- * Create the memfd, alias, page records and EPC section for the SECS image
- * src (its SIZE and MODE64BIT decide the layout); nothing is charged to the
- * EPC budget. 0 or -errno; on error nothing is left behind.
+ * Size the memfd and map the alias, page records and EPC section for the
+ * SECS image src (its SIZE and MODE64BIT decide the layout); nothing is
+ * charged to the EPC budget. 0 or -errno; on error nothing is left behind.
  */
 int sgx_encl_backing_alloc(struct sgx_encl *encl, const void *src);
 void sgx_encl_backing_free(struct sgx_encl *encl);
 
 /*
+ * Take the AEX for every processor that died inside the enclave (another
+ * process's thread, killed there): its TCS free, its count gone.
+ */
+void sgx_encl_reclaim_dead(struct sgx_encl *encl);
+
+/*
  * EREMOVE the page at offset and forget it, giving its EPC page back to the
- * budget. Called with encl->lock held. 0 or the EREMOVE result.
+ * budget. Called with the enclave locked. 0 or the EREMOVE result.
  */
 int sgx_encl_remove_page(struct sgx_encl *encl, uint64_t offset);
 

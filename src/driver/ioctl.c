@@ -91,14 +91,18 @@ static int sgx_encl_create(struct sgx_encl *encl, struct sgx_secs *secs)
 		goto err_security;
 	}
 	encl->epc_pages = 1;
-	encl->base = secs->base;
-	encl->size = secs->size;
-	encl->attributes = secs->attributes.flags;
-	encl->attributes_mask = SGX_ATTR_UNPRIV_MASK;
+	encl->base = encl->sh->base = secs->base;
+	encl->size = encl->sh->size = secs->size;
+	encl->sh->attributes = secs->attributes.flags;
+	encl->sh->attributes_mask = SGX_ATTR_UNPRIV_MASK;
+	atomic_store(&encl->attached, true);
 	if (secs->attributes.flags & SGX_ATTR_DEBUG)
-		atomic_fetch_or(&encl->flags, SGX_ENCL_DEBUG);
-	/* Publishes the fields above to sgx_encl_may_map(). */
-	atomic_fetch_or(&encl->flags, SGX_ENCL_CREATED);
+		atomic_fetch_or(&encl->sh->flags, SGX_ENCL_DEBUG);
+	/*
+	 * Publishes the fields above to sgx_encl_may_map() and to the
+	 * other processes that hold the enclave (sgx_encl_sync()).
+	 */
+	atomic_fetch_or(&encl->sh->flags, SGX_ENCL_CREATED);
 	return 0;
 
 err_security:
@@ -252,7 +256,7 @@ static int sgx_encl_eadd(struct sgx_encl *encl, struct sgx_add_ctx *ctx,
 	/* The policy's model may cap it further (vma-propagate). */
 	page->vm_max_prot_bits =
 		sgx_calc_vm_max_prot(ctx->secinfo.flags) & ctx->lsm.max_prot;
-	encl->nr_added++;
+	encl->sh->nr_added++;
 	encl->epc_pages++;
 	return 0;
 }
@@ -285,7 +289,7 @@ static int sgx_encl_add_page(struct sgx_encl *encl, struct sgx_add_ctx *ctx,
 	ret = sgx_epc_charge(1);
 	if (ret)
 		return ret;
-	pthread_mutex_lock(&encl->lock);
+	sgx_encl_lock(encl);
 	if (encl->pages[offset / SGX_PAGE_SIZE].flags & SGX_ENCL_PAGE_PRESENT) {
 		ret = -EBUSY;
 		goto err_unlock;
@@ -302,16 +306,16 @@ static int sgx_encl_add_page(struct sgx_encl *encl, struct sgx_add_ctx *ctx,
 		if (ret) {
 			/* MRENCLAVE is already polluted; the page goes. */
 			sgx_encl_remove_page(encl, offset);
-			pthread_mutex_unlock(&encl->lock);
+			sgx_encl_unlock(encl);
 			return ret;
 		}
 	}
 	security_enclave_page_added(encl->security, offset, ctx->lsm.state);
-	pthread_mutex_unlock(&encl->lock);
+	sgx_encl_unlock(encl);
 	return 0;
 
 err_unlock:
-	pthread_mutex_unlock(&encl->lock);
+	sgx_encl_unlock(encl);
 	sgx_epc_uncharge(1);
 	return ret;
 }
@@ -399,26 +403,26 @@ static long sgx_encl_init(struct sgx_encl *encl,
 	int ret;
 
 	/* PROVISIONKEY needs /dev/sgx_provision; EINITTOKENKEY is never allowed. */
-	if (encl->attributes & ~encl->attributes_mask)
+	if (encl->sh->attributes & ~encl->sh->attributes_mask)
 		return -EACCES;
 	if (sigstruct_requires_reserved(sig))
 		return -EINVAL;
 	sgx_sigstruct_mrsigner(sig, mrsigner);
 	/* Launch policy on our copy of the SIGSTRUCT, as the SECS asks. */
 	ret = security_enclave_init(encl->security, sig, mrsigner, encl->base,
-				    encl->attributes);
+				    encl->sh->attributes);
 	if (ret)
 		return ret;
 
-	pthread_mutex_lock(&encl->lock);
+	sgx_encl_lock(encl);
 	ret = sgx_einit_retry(encl, sig, token, mrsigner);
-	pthread_mutex_unlock(&encl->lock);
+	sgx_encl_unlock(encl);
 	if (encls_faulted(ret))
 		return -EIO;
 	if (ret)
 		return -EPERM; /* any SGX error code, including the token's */
 	security_enclave_init_done(encl->security);
-	atomic_fetch_or(&encl->flags, SGX_ENCL_INITIALIZED);
+	atomic_fetch_or(&encl->sh->flags, SGX_ENCL_INITIALIZED);
 	return 0;
 }
 
@@ -465,7 +469,7 @@ static long sgx_ioc_enclave_provision(struct sgx_encl *encl, unsigned long arg)
 	if (security_enclave_provision(encl->security))
 		return -EACCES;
 	/* No state check: before CREATE this is lost, after INIT useless. */
-	encl->attributes_mask |= SGX_ATTR_PROVISIONKEY;
+	encl->sh->attributes_mask |= SGX_ATTR_PROVISIONKEY;
 	return 0;
 }
 
@@ -476,10 +480,14 @@ long sgx_ioctl(struct sgx_encl *encl, unsigned int cmd, unsigned long arg)
 	long ret;
 
 	/* ioctls on one enclave never overlap: the second fails at once. */
-	if (atomic_fetch_or(&encl->flags, SGX_ENCL_IOCTL) & SGX_ENCL_IOCTL)
+	if (atomic_fetch_or(&encl->sh->flags, SGX_ENCL_IOCTL) & SGX_ENCL_IOCTL)
 		return -EBUSY;
 	if (sgx_ioctl_test_hook)
 		sgx_ioctl_test_hook(encl, cmd);
+	/* Another process may have created the enclave since. */
+	ret = sgx_encl_sync(encl);
+	if (ret)
+		goto out;
 
 	switch (cmd) {
 	case SGX_IOC_ENCLAVE_CREATE:
@@ -499,7 +507,10 @@ long sgx_ioctl(struct sgx_encl *encl, unsigned int cmd, unsigned long arg)
 		ret = sgx_ioctl_sgx2(encl, cmd, arg);
 		break;
 	}
-
-	atomic_fetch_and(&encl->flags, ~(unsigned long)SGX_ENCL_IOCTL);
+	/* The other processes' mappings may be out of date now. */
+	if (cmd != SGX_IOC_ENCLAVE_PROVISION)
+		atomic_fetch_add(&encl->sh->mm_epoch, 1);
+out:
+	atomic_fetch_and(&encl->sh->flags, ~(unsigned long)SGX_ENCL_IOCTL);
 	return ret;
 }

@@ -47,8 +47,16 @@ static int sgx_encl_track(struct sgx_encl *encl, uint64_t *epoch)
 
 	*epoch = atomic_load(&sgx_secs_hidden(encl->secs)->epoch);
 	ret = sgx_etrack(sgx_driver_lp(), encl->secs);
+	/*
+	 * Every earlier cycle was waited for, unless a processor that kept
+	 * one open has since died inside: take its AEX and try again.
+	 */
+	if (ret == SGX_PREV_TRK_INCMPL) {
+		sgx_encl_reclaim_dead(encl);
+		ret = sgx_etrack(sgx_driver_lp(), encl->secs);
+	}
 	if (ret)
-		return -EFAULT; /* every earlier cycle was waited for */
+		return -EFAULT;
 	if (sgx_driver_kick_hook)
 		sgx_driver_kick_hook(encl);
 	return 0;
@@ -73,6 +81,9 @@ static void sgx_encl_track_wait(struct sgx_encl *encl, uint64_t epoch)
 		nanosleep(&pause, NULL);
 		if (sgx_driver_kick_hook)
 			sgx_driver_kick_hook(encl);
+		/* Rarely: dead holders are rare, and each costs /proc reads. */
+		if (i % 1000 == 100)
+			sgx_encl_reclaim_dead(encl);
 	}
 }
 
@@ -125,10 +136,10 @@ static long sgx_ioc_restrict_permissions(struct sgx_encl *encl,
 	    rp.result || rp.count)
 		return -EINVAL;
 	for (c = 0; c < rp.length; c += SGX_PAGE_SIZE) {
-		pthread_mutex_lock(&encl->lock);
+		sgx_encl_lock(encl);
 		ret = restrict_one(encl, rp.offset + c, rp.permissions,
 				   &rp.result, &epoch);
-		pthread_mutex_unlock(&encl->lock);
+		sgx_encl_unlock(encl);
 		if (ret)
 			break;
 		sgx_encl_track_wait(encl, epoch);
@@ -197,10 +208,10 @@ static long sgx_ioc_modify_types(struct sgx_encl *encl, unsigned long arg)
 		goto out;
 	}
 	for (; c < mt.length; c += SGX_PAGE_SIZE) {
-		pthread_mutex_lock(&encl->lock);
+		sgx_encl_lock(encl);
 		ret = modify_one(encl, mt.offset + c, (uint8_t)mt.page_type,
 				 &mt.result, &epoch);
-		pthread_mutex_unlock(&encl->lock);
+		sgx_encl_unlock(encl);
 		if (ret)
 			break;
 		sgx_encl_track_wait(encl, epoch);
@@ -253,9 +264,9 @@ static long sgx_ioc_remove_pages(struct sgx_encl *encl, unsigned long arg)
 	if (sgx_validate_offset_length(encl, rp.offset, rp.length) || rp.count)
 		return -EINVAL;
 	for (c = 0; c < rp.length; c += SGX_PAGE_SIZE) {
-		pthread_mutex_lock(&encl->lock);
+		sgx_encl_lock(encl);
 		ret = remove_one(encl, rp.offset + c);
-		pthread_mutex_unlock(&encl->lock);
+		sgx_encl_unlock(encl);
 		if (ret)
 			break;
 	}
@@ -296,7 +307,7 @@ int sgx_encl_aug_page(struct sgx_encl *encl, uint64_t offset)
 		return -EFAULT;
 	if (sgx_epc_charge(1))
 		return -ENOMEM;
-	pthread_mutex_lock(&encl->lock);
+	sgx_encl_lock(encl);
 	page = encl_page(encl, offset);
 	ret = 0;
 	if (!(page->flags & SGX_ENCL_PAGE_PRESENT)) {
@@ -312,10 +323,10 @@ int sgx_encl_aug_page(struct sgx_encl *encl, uint64_t offset)
 		page->vm_max_prot_bits = PROT_READ | PROT_WRITE | PROT_EXEC;
 		/* The policy: a run-time page is never clean (execdirty). */
 		security_enclave_aug(encl->security, offset);
-		encl->nr_added++;
+		encl->sh->nr_added++;
 		encl->epc_pages++;
 	}
-	pthread_mutex_unlock(&encl->lock);
+	sgx_encl_unlock(encl);
 	if (ret != 1)
 		sgx_epc_uncharge(1); /* raced with another fault, or failed */
 	return ret < 0 ? ret : 0;

@@ -3,6 +3,9 @@
  * Enclave execution in the signal path: ENCLU traps with SIGILL (the host
  * CPU has no SGX), and every signal taken in enclave mode is an AEX.
  */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -229,6 +232,7 @@ static void enclu_outside(struct shim_thread *t, siginfo_t *si, ucontext_t *uc,
 	int ret;
 
 	regs_from_uc(&regs, uc, bases);
+	shim_mm_sync(regs.rbx);
 	switch ((uint32_t)regs.rax) {
 	case EENTER:
 		ret = sgx_eenter(&t->lp, &regs);
@@ -469,7 +473,7 @@ static void kick_thread(struct shim_thread *t, void *arg)
 	const struct kick *k = arg;
 	siginfo_t info = { .si_signo = SHIM_SIGKICK, .si_code = SI_QUEUE };
 
-	if (!t->lp.encl.active || t->lp.encl.secs != k->secs)
+	if (!t->lp.encl.active || (k->secs && t->lp.encl.secs != k->secs))
 		return;
 	info.si_pid = k->pid;
 	info.si_uid = getuid();
@@ -482,6 +486,37 @@ void shim_kick_enclave(const struct sgx_secs *secs)
 	struct kick k = { .secs = secs, .pid = getpid() };
 
 	shim_thread_foreach(kick_thread, &k);
+}
+
+/* SigCgt of /proc/PID/status: does pid handle sig? */
+static bool catches(pid_t pid, int sig)
+{
+	char path[64], buf[4096], *p;
+	unsigned long long mask;
+	ssize_t len;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return false;
+	buf[len] = '\0';
+	p = strstr(buf, "\nSigCgt:");
+	if (!p || sscanf(p + 8, "%llx", &mask) != 1)
+		return false;
+	return mask & (1ULL << (sig - 1));
+}
+
+void shim_kick_process(pid_t pid)
+{
+	union sigval v = { .sival_int = SHIM_KICK_REMOTE };
+
+	if (catches(pid, SHIM_SIGKICK))
+		sigqueue(pid, SHIM_SIGKICK, v);
 }
 
 /* The C half of fastpath.S: EENTER from the vDSO without a signal. */
@@ -499,6 +534,7 @@ int shim_fast_enter(struct sgx_regs *regs)
 		return 1;
 	regs->fsbase = shim_rdfsbase();
 	regs->gsbase = shim_rdgsbase();
+	shim_mm_sync(regs->rbx);
 	if (sgx_eenter(&t->lp, regs)) {
 		/* The fault is at the vDSO's ENCLU: its fixup reports it. */
 		f = &t->lp.fault;

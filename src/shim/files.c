@@ -134,11 +134,31 @@ static int device_at(int dirfd, const char *path)
 	return -1;
 }
 
+static bool same_file(int fd, const struct shim_file *f)
+{
+	struct stat st;
+
+	return SYS(SYS_fstat, fd, &st) == 0 && st.st_dev == f->dev &&
+	       st.st_ino == f->ino;
+}
+
+/*
+ * A descriptor can be closed where no preload sees it (glibc's fclose()
+ * closes through its internal entry), and its number reused for another
+ * file: an entry whose memfd is no longer behind fd is dropped.
+ */
 struct shim_file *shim_file_get(int fd)
 {
+	struct shim_file *f;
+
 	if (fd < 0 || fd >= SHIM_MAX_FD)
 		return NULL;
-	return atomic_load_explicit(&fd_table[fd], memory_order_acquire);
+	f = atomic_load_explicit(&fd_table[fd], memory_order_acquire);
+	if (!f || same_file(fd, f))
+		return f;
+	if (atomic_compare_exchange_strong(&fd_table[fd], &f, NULL))
+		shim_file_unref(f);
+	return NULL;
 }
 
 void shim_file_ref(struct shim_file *f)
@@ -183,7 +203,22 @@ static bool driver_ready(void)
 	return sgx_driver_init(err, sizeof(err)) == 0;
 }
 
-/* open() of a device: a memfd stands in for the file description. */
+static void file_identify(struct shim_file *f, int fd)
+{
+	struct stat st;
+
+	if (SYS(SYS_fstat, fd, &st) == 0) {
+		f->dev = st.st_dev;
+		f->ino = st.st_ino;
+	}
+}
+
+/*
+ * open() of a device: a memfd stands in for the file description. For
+ * /dev/sgx_enclave it is the enclave object's own memfd (a dup of the
+ * driver's), so that a child after fork() and a program after execve()
+ * reach the same enclave through it.
+ */
 static int device_open(enum shim_file_type type, int flags)
 {
 	struct shim_file *f;
@@ -202,9 +237,12 @@ static int device_open(enum shim_file_type type, int flags)
 		free(f);
 		return (int)fail(ENOMEM);
 	}
-	fd = SYS(SYS_memfd_create,
-		 type == SHIM_FILE_ENCLAVE ? "sgx_enclave" : "sgx_provision",
-		 (flags & O_CLOEXEC) ? MFD_CLOEXEC : 0);
+	if (f->encl)
+		fd = SYS(SYS_fcntl, f->encl->memfd,
+			 (flags & O_CLOEXEC) ? F_DUPFD_CLOEXEC : F_DUPFD, 0);
+	else
+		fd = SYS(SYS_memfd_create, "sgx_provision",
+			 (flags & O_CLOEXEC) ? MFD_CLOEXEC : 0);
 	if (fd < 0 || fd >= SHIM_MAX_FD) {
 		if (fd >= 0)
 			SYS(SYS_close, fd);
@@ -214,6 +252,7 @@ static int device_open(enum shim_file_type type, int flags)
 		return (int)fail(fd < 0 ? -fd : EMFILE);
 	}
 	atomic_init(&f->refs, 0);
+	file_identify(f, (int)fd);
 	fd_install((int)fd, f);
 	return (int)fd;
 }
@@ -578,13 +617,23 @@ SHIM_EXPORT int fcntl64(int fd, int cmd, ...)
 static int enclave_ioctl(struct shim_file *f, unsigned long request,
 			 unsigned long arg)
 {
-	long ret = sgx_ioctl(f->encl, (unsigned int)request, arg);
+	struct sgx_encl *encl = f->encl;
+	uint64_t before = atomic_load(&encl->sh->mm_epoch);
+	long ret = sgx_ioctl(encl, (unsigned int)request, arg);
 
 	/* Pages may have appeared under existing mappings. */
 	if (request == SGX_IOC_ENCLAVE_ADD_PAGES ||
 	    request == SGX_IOC_ENCLAVE_INIT ||
 	    request == SGX_IOC_ENCLAVE_CREATE)
-		shim_mm_refresh(f->encl);
+		shim_mm_refresh(encl);
+	/*
+	 * This process's mappings follow its own change (SGX2 ioctls refresh
+	 * them in the driver's hook); one by another process in between is
+	 * left for shim_mm_sync() to see.
+	 */
+	if (atomic_load(&encl->sh->mm_epoch) == before + 1 &&
+	    atomic_load(&encl->mm_seen) == before)
+		atomic_store(&encl->mm_seen, before + 1);
 	return ret < 0 ? (int)fail(-ret) : (int)ret;
 }
 
@@ -611,32 +660,65 @@ static bool is_provision_fd(int fd)
 	return f && f->type == SHIM_FILE_PROVISION;
 }
 
+static struct shim_file *inherited_file(int fd, const char *target)
+{
+	struct shim_file *f;
+
+	if (!strncmp(target, "/memfd:sgx_provision", 20)) {
+		f = calloc(1, sizeof(*f));
+		if (f)
+			f->type = SHIM_FILE_PROVISION;
+	} else if (!strncmp(target, "/memfd:sgx_enclave", 18)) {
+		struct sgx_encl *encl = sgx_encl_adopt(fd);
+
+		if (!encl)
+			return NULL;
+		f = calloc(1, sizeof(*f));
+		if (!f) {
+			sgx_encl_put(encl);
+			return NULL;
+		}
+		f->type = SHIM_FILE_ENCLAVE;
+		f->encl = encl;
+	} else {
+		return NULL;
+	}
+	if (f) {
+		f->open_flags = O_RDWR;
+		atomic_init(&f->refs, 0);
+	}
+	return f;
+}
+
 /*
- * A /dev/sgx_provision descriptor inherited across execve is still one:
- * it carries no state, so it is recognised again by the memfd's name.
+ * Device descriptors inherited across execve are still the same files:
+ * a provision fd carries no state and is recognised by the memfd's name;
+ * an enclave fd is the enclave object itself, adopted again.
  */
 static void adopt_inherited(void)
 {
-	char link[64], target[64];
+	char link[64], target[64][64];
+	int fds[64], nr = 0;
 
-	for (int fd = 0; fd < 1024; fd++) {
+	/* First find them all: adopting opens descriptors of its own. */
+	for (int fd = 0; fd < 1024 && nr < 64; fd++) {
 		long n;
-		struct shim_file *f;
 
 		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-		n = SYS(SYS_readlink, link, target, sizeof(target) - 1);
+		n = SYS(SYS_readlink, link, target[nr], sizeof(target[nr]) - 1);
 		if (n <= 0)
 			continue;
-		target[n] = '\0';
-		if (strncmp(target, "/memfd:sgx_provision", 20))
-			continue;
-		f = calloc(1, sizeof(*f));
-		if (!f)
-			return;
-		f->type = SHIM_FILE_PROVISION;
-		f->open_flags = O_RDWR;
-		atomic_init(&f->refs, 0);
-		fd_install(fd, f);
+		target[nr][n] = '\0';
+		if (!strncmp(target[nr], "/memfd:sgx_", 11))
+			fds[nr++] = fd;
+	}
+	for (int i = 0; i < nr; i++) {
+		struct shim_file *f = inherited_file(fds[i], target[i]);
+
+		if (f) {
+			file_identify(f, fds[i]);
+			fd_install(fds[i], f);
+		}
 	}
 }
 

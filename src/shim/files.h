@@ -25,6 +25,9 @@ struct shim_file {
 	atomic_int refs; /* descriptors and mappings */
 	int open_flags;
 	struct sgx_encl *encl; /* SHIM_FILE_ENCLAVE */
+	/* The memfd standing in for it, to tell a stale descriptor. */
+	dev_t dev;
+	ino_t ino;
 };
 
 /* The file behind fd if it is one of softsgx's, else NULL. */

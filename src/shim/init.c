@@ -31,7 +31,12 @@ void shim_lp_init(struct sgx_lp *lp)
 
 static void kick_hook(struct sgx_encl *encl)
 {
+	static _Thread_local unsigned int calls;
+
 	shim_kick_enclave(encl->secs);
+	/* Other processes' threads: each costs /proc reads, so less often. */
+	if (calls++ % 16 == 0)
+		sgx_encl_for_each_holder(encl, shim_kick_process);
 }
 
 static bool shim_sigsegv(siginfo_t *si, ucontext_t *uc)

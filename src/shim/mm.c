@@ -195,7 +195,7 @@ static void apply_elrange(const struct shim_vma *v, struct sgx_encl *encl,
 	int run_prot = -1;
 
 	if (sys_mmap(start, end - start, PROT_NONE, MAP_SHARED | MAP_FIXED,
-		     encl->memfd, (off_t)(start - encl->base)) < 0)
+		     encl->memfd, (off_t)sgx_encl_file_offset(encl, start)) < 0)
 		return;
 	for (uintptr_t a = start; a <= end; a += SGX_PAGE_SIZE) {
 		int prot = a < end ? policy_prot(encl, a, v->prot) : -1;
@@ -231,7 +231,7 @@ static void apply(const struct shim_vma *v)
 	struct sgx_encl *encl = v->file->encl;
 	uintptr_t lo = v->start, hi = v->start;
 
-	if (sgx_encl_test_flag(encl, SGX_ENCL_CREATED) && encl->nr_pages) {
+	if (atomic_load(&encl->attached) && encl->nr_pages) {
 		lo = v->start > encl->base ? v->start : encl->base;
 		hi = v->end < encl->base + encl->size ? v->end :
 							encl->base + encl->size;
@@ -497,6 +497,28 @@ uintptr_t shim_translate(void *ctx, uint64_t linaddr)
 	}
 	vma_read_end();
 	return epc;
+}
+
+void shim_mm_sync(uint64_t addr)
+{
+	const struct vma_table *t = vma_read_begin();
+	const struct shim_vma *v = vma_find(t, addr);
+	struct sgx_encl *encl = v ? v->file->encl : NULL;
+	uint64_t epoch = 0;
+
+	if (encl) {
+		epoch = atomic_load(&encl->sh->mm_epoch);
+		if (epoch == atomic_load(&encl->mm_seen))
+			encl = NULL;
+		else
+			sgx_encl_get(encl); /* outlives the table snapshot */
+	}
+	vma_read_end();
+	if (!encl)
+		return;
+	atomic_store(&encl->mm_seen, epoch);
+	shim_mm_refresh(encl);
+	sgx_encl_put(encl);
 }
 
 bool shim_mm_aug(uint64_t addr)

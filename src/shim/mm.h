@@ -28,6 +28,13 @@ void shim_mm_refresh(struct sgx_encl *encl);
 uint64_t shim_mm_seq(void);
 
 /*
+ * Before an entry through the TCS at addr: if another process changed the
+ * enclave's pages since this one last looked (sgx_encl_shared.mm_epoch),
+ * re-derive this process's page tables of it, as a TLB flush would.
+ */
+void shim_mm_sync(uint64_t addr);
+
+/*
  * The logical processors' page-table walk: the EPC page backing linaddr
  * when an enclave page is present and mapped there, else 0.
  */

@@ -59,7 +59,15 @@ void shim_aex_interrupt(struct shim_thread *t, ucontext_t *uc,
  */
 #define SHIM_SIGKICK SIGRTMAX
 #define SHIM_KICK_MAGIC 0x5358474b /* "KGXS" */
+/* From another process sharing an enclave: kick every thread inside. */
+#define SHIM_KICK_REMOTE 0x5258474b /* "KGXR" */
 void shim_kick_enclave(const struct sgx_secs *secs);
+/*
+ * The same for the threads of another process (SHIM_KICK_REMOTE), if it
+ * is one that catches the kick signal: a program that holds the enclave
+ * without softsgx would be killed by it.
+ */
+void shim_kick_process(pid_t pid);
 
 /* Hands a signal to the program's own disposition for it. */
 void shim_deliver(int sig, siginfo_t *si, ucontext_t *uc);

@@ -50,6 +50,13 @@ static void shim_signal_dispatch(int sig, siginfo_t *si, ucontext_t *uc,
 			shim_aex_interrupt(t, uc, b);
 		return;
 	}
+	if (sig == SHIM_SIGKICK && si->si_code == SI_QUEUE &&
+	    si->si_value.sival_int == SHIM_KICK_REMOTE) {
+		if (shim_in_enclave(t, uc))
+			shim_aex_interrupt(t, uc, b);
+		shim_kick_enclave(NULL);
+		return;
+	}
 	if (shim_enclu_signal(t, sig, si, uc, b))
 		return;
 	if (shim_in_enclave(t, uc)) {

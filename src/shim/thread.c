@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "driver/driver.h"
 #include "shim/fsgs.h"
 #include "shim/shim.h"
 #include "shim/thread.h"
@@ -118,6 +119,11 @@ struct shim_thread *shim_thread_get(void)
 	t->host_fsbase = shim_rdfsbase();
 	t->host_gsbase = shim_rdgsbase();
 	shim_lp_init(&t->lp);
+	/*
+	 * This state is found by thread id, so a forked child's threads get
+	 * their own, never the parent's: the owner name stays true.
+	 */
+	sgx_driver_lp_set_owner(&t->lp);
 	thread_altstack(t);
 	if (!thread_insert(t)) {
 		munmap(t, sizeof(*t));

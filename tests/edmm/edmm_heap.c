@@ -8,13 +8,14 @@
  *
  * What may stay resident is bookkeeping for pages that existed: softsgx
  * keeps the EPCM (which hardware holds in reserved memory, outside any
- * process) and the driver's per-page record in the process, about 35 bytes
- * per page (9 MiB for 1 GiB). The VmRSS tolerance is 64 bytes per page of
- * the heap (1/64 of it) plus 2 MiB for the C library, the shim and, under
- * ASan, its allocator and shadow. The heap's pages themselves are shared
- * memory (the enclave's memfd), mapped twice (the program's ELRANGE and
- * the driver's alias): RssShmem must come back within 1 MiB, where even a
- * single leaked page per MiB of heap would show.
+ * process) and the driver's per-page record, about 35 bytes per page (9 MiB
+ * for 1 GiB), in the enclave's memfd, where every process that holds the
+ * enclave sees them: shared memory. The VmRSS and RssShmem tolerances are
+ * 64 bytes per page of the heap (1/64 of it) plus 2 MiB (VmRSS: the C
+ * library, the shim and, under ASan, its allocator and shadow) or 1 MiB
+ * (RssShmem). The heap's pages themselves are checked exactly: after the
+ * give-back, mincore() must find none of them in the memfd, where a single
+ * leaked page would show.
  *
  * Usage: edmm-heap-test ENCLAVE ENCLAVE.sig MIB
  */
@@ -100,6 +101,23 @@ static int ecall(uint64_t cmd, uint64_t a0, uint64_t a1, uint64_t a2,
 	return ret;
 }
 
+/* Pages of [addr, addr + bytes) the enclave's memfd still holds, or -1. */
+static long resident_pages(uint64_t addr, uint64_t bytes)
+{
+	size_t n = bytes / EDMM_PAGE;
+	unsigned char *vec = malloc(n);
+	long resident = 0;
+
+	if (!vec || mincore((void *)(uintptr_t)addr, bytes, vec)) {
+		free(vec);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		resident += vec[i] & 1;
+	free(vec);
+	return resident;
+}
+
 /* Grow the heap by bytes, fill and verify it: the block's offset or 0. */
 static uint64_t grow_and_use(uint64_t bytes)
 {
@@ -154,6 +172,10 @@ static void run(uint64_t bytes)
 	      "the heap was resident (VmRSS grew by at least its size)");
 	if (!off)
 		return;
+	/* The measure below can see pages: here it must see them all. */
+	check(resident_pages(host.base + off, bytes) ==
+		      (long)(bytes / EDMM_PAGE),
+	      "mincore() finds every page of the heap in use");
 	give_back(off, bytes);
 	rss_read(&after);
 	rss_print("heap given back", &after);
@@ -161,8 +183,11 @@ static void run(uint64_t bytes)
 	       after.vm - base.vm, tolerance);
 	check(after.vm - base.vm <= tolerance,
 	      "resident memory is back to its baseline");
-	check(after.shmem - base.shmem <= SHMEM_SLACK_KIB,
-	      "no enclave page is left resident (RssShmem)");
+	check(after.shmem - base.shmem <=
+		      tolerance - SLACK_KIB + SHMEM_SLACK_KIB,
+	      "shared memory is back to its baseline (RssShmem)");
+	check(resident_pages(host.base + off, bytes) == 0,
+	      "no page of the heap is left in the enclave's memory (mincore)");
 }
 
 int main(int argc, char **argv)

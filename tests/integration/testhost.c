@@ -27,7 +27,6 @@ static const char *const bug_names[TH_NR_BUGS] = {
 	[TH_BUG_ASYNC_NEST] = "async_nest",
 	[TH_BUG_ENCLU_MASKED] = "enclu_masked",
 	[TH_BUG_NESTED_ENTRY] = "nested_entry",
-	[TH_BUG_DEAD_TCS] = "dead_tcs",
 };
 
 static bool bugs_met[TH_NR_BUGS];
@@ -82,16 +81,10 @@ void th_bugs_merge(unsigned int mask)
 		}
 }
 
-static bool child_died_inside;
-
 bool th_child_crashed(int status)
 {
-	bool crashed =
-		WIFSIGNALED(status) ||
-		(WIFEXITED(status) && WEXITSTATUS(status) == TH_SANITIZER_EXIT);
-
-	child_died_inside |= crashed;
-	return crashed;
+	return WIFSIGNALED(status) ||
+	       (WIFEXITED(status) && WEXITSTATUS(status) == TH_SANITIZER_EXIT);
 }
 
 int th_exit(void)
@@ -250,7 +243,7 @@ vdso_sgx_enter_enclave_t th_vdso(void)
 
 /* --- Building the enclave ---------------------------------------------- */
 
-static void *read_sigstruct(const char *path)
+void *th_read_sigstruct(const char *path)
 {
 	void *sig = aligned_alloc(PAGE, PAGE);
 	FILE *f = fopen(path, "rb");
@@ -279,7 +272,7 @@ static uint64_t reserve_elrange(uint64_t size)
 	return base;
 }
 
-static void create(struct th_enclave *e)
+void th_create(struct th_enclave *e)
 {
 	struct sgx_secs *secs = aligned_alloc(PAGE, PAGE);
 	struct sgx_enclave_create create = { .src = (uint64_t)(uintptr_t)secs };
@@ -297,7 +290,7 @@ static void create(struct th_enclave *e)
 	free(secs);
 }
 
-static void add_pages(struct th_enclave *e)
+void th_add_pages(struct th_enclave *e)
 {
 	for (size_t i = 0; i < e->img.nr_pages;) {
 		const struct softsgx_image_page *p = &e->img.pages[i];
@@ -328,7 +321,7 @@ static int secinfo_prot(uint64_t flags)
 }
 
 /* Every run of pages with the most its SECINFO allows. */
-static void map_pages(struct th_enclave *e)
+void th_map(struct th_enclave *e)
 {
 	for (size_t i = 0; i < e->img.nr_pages;) {
 		const struct softsgx_image_page *p = &e->img.pages[i];
@@ -341,43 +334,59 @@ static void map_pages(struct th_enclave *e)
 				(unsigned long long)p->offset);
 		i += n;
 	}
-}
-
-void th_load(struct th_enclave *e, const char *image, const char *sig,
-	     uint32_t miscselect)
-{
-	struct sgx_enclave_init init;
-	char err[256];
-
-	memset(e, 0, sizeof(*e));
-	if (softsgx_image_load(&e->img, image, err, sizeof(err)))
-		TH_FAIL("%s", err);
-	CHECK(e->img.nr_tcs <= TH_MAX_TCS);
-	e->fd = open("/dev/sgx_enclave", O_RDWR);
-	if (e->fd < 0)
-		TH_FAIL("/dev/sgx_enclave: %m");
-	e->size = e->img.size;
-	e->miscselect = miscselect;
-	e->base = reserve_elrange(e->size);
-	create(e);
-	add_pages(e);
-	init.sigstruct = (uint64_t)(uintptr_t)read_sigstruct(sig);
-	if (ioctl(e->fd, SGX_IOC_ENCLAVE_INIT, &init))
-		TH_FAIL("SGX_IOC_ENCLAVE_INIT: %m");
-	free((void *)(uintptr_t)init.sigstruct);
-	map_pages(e);
 	e->nr_tcs = e->img.nr_tcs;
 	for (size_t i = 0; i < e->nr_tcs; i++)
 		e->tcs[i] = e->base + e->img.tcs[i];
 }
 
+void th_image(struct th_enclave *e, const char *image, uint32_t miscselect)
+{
+	char err[256];
+
+	memset(e, 0, sizeof(*e));
+	e->fd = -1;
+	if (softsgx_image_load(&e->img, image, err, sizeof(err)))
+		TH_FAIL("%s", err);
+	CHECK(e->img.nr_tcs <= TH_MAX_TCS);
+	e->size = e->img.size;
+	e->miscselect = miscselect;
+}
+
+void th_open(struct th_enclave *e, const char *image, uint32_t miscselect,
+	     int open_flags)
+{
+	th_image(e, image, miscselect);
+	e->fd = open("/dev/sgx_enclave", open_flags);
+	if (e->fd < 0)
+		TH_FAIL("/dev/sgx_enclave: %m");
+	e->base = reserve_elrange(e->size);
+}
+
+void th_einit(struct th_enclave *e, const char *sig)
+{
+	struct sgx_enclave_init init;
+
+	init.sigstruct = (uint64_t)(uintptr_t)th_read_sigstruct(sig);
+	if (ioctl(e->fd, SGX_IOC_ENCLAVE_INIT, &init))
+		TH_FAIL("SGX_IOC_ENCLAVE_INIT: %m");
+	free((void *)(uintptr_t)init.sigstruct);
+}
+
+void th_load(struct th_enclave *e, const char *image, const char *sig,
+	     uint32_t miscselect)
+{
+	th_open(e, image, miscselect, O_RDWR);
+	th_create(e);
+	th_add_pages(e);
+	th_einit(e, sig);
+	th_map(e);
+}
+
 void th_unload(struct th_enclave *e)
 {
-	if (!child_died_inside) {
-		munmap((void *)(uintptr_t)e->base, e->size);
-		if (e->fd >= 0)
-			close(e->fd);
-	}
+	munmap((void *)(uintptr_t)e->base, e->size);
+	if (e->fd >= 0)
+		close(e->fd);
 	softsgx_image_free(&e->img);
 	memset(e, 0, sizeof(*e));
 	e->fd = -1;

@@ -72,7 +72,6 @@ enum th_bug {
 	TH_BUG_ASYNC_NEST, /* a signal handler sees softsgx's own context */
 	TH_BUG_ENCLU_MASKED, /* ENCLU with SIGSEGV blocked kills */
 	TH_BUG_NESTED_ENTRY, /* EENTER from an enclave exception's handler */
-	TH_BUG_DEAD_TCS, /* a process killed inside leaves its TCS busy */
 	TH_NR_BUGS
 };
 
@@ -91,10 +90,7 @@ void th_bugs_merge(unsigned int mask);
 
 /*
  * Whether a child crashed: killed by a signal, or stopped by a sanitizer
- * report (the integration tests run ASan builds with exitcode=86). After
- * one, th_unload() leaves the enclaves alone: the child may have died in
- * enclave mode, and (known bug dead_tcs) its TCS stays busy, so tearing
- * the enclave down would fail and leak.
+ * report (the integration tests run ASan builds with exitcode=86).
  */
 #define TH_SANITIZER_EXIT 86
 bool th_child_crashed(int status);
@@ -105,6 +101,28 @@ bool th_child_crashed(int status);
  */
 void th_load(struct th_enclave *e, const char *image, const char *sig,
 	     uint32_t miscselect);
+
+/*
+ * th_load() step by step, for hosts that share the build between
+ * processes (fork, execve). th_image() reads the image (SECS size, pages,
+ * TCS offsets) and leaves e->fd at -1; th_open() also opens
+ * /dev/sgx_enclave with open_flags (O_RDWR, maybe O_CLOEXEC) and reserves
+ * an ELRANGE; th_create() runs SGX_IOC_ENCLAVE_CREATE; th_add_pages() adds
+ * every page of the image; th_einit() runs SGX_IOC_ENCLAVE_INIT with the
+ * SIGSTRUCT at sig; th_map() maps each run of pages at e->base with the
+ * most its SECINFO allows and fills in the TCS addresses. Each exits on
+ * failure; a host that expects one to fail calls the ioctl itself.
+ */
+void th_image(struct th_enclave *e, const char *image, uint32_t miscselect);
+void th_open(struct th_enclave *e, const char *image, uint32_t miscselect,
+	     int open_flags);
+void th_create(struct th_enclave *e);
+void th_add_pages(struct th_enclave *e);
+void th_einit(struct th_enclave *e, const char *sig);
+void th_map(struct th_enclave *e);
+
+/* A SIGSTRUCT file read into a page-aligned buffer (free() it). */
+void *th_read_sigstruct(const char *path);
 
 /* Unmap, close and free what th_load made. */
 void th_unload(struct th_enclave *e);

@@ -210,7 +210,6 @@ static void drvtest_measure(const uint8_t *src, uint8_t out[SGX_HASH_SIZE])
 					       src + drvtest_layout[i].offset),
 			0);
 	assert_int_equal(sgx_mrenclave_final(&m, out), 0);
-	sgx_mrenclave_free(&m);
 }
 
 long drvtest_build_small(struct sgx_encl *encl, uint64_t attrs,
@@ -389,4 +388,26 @@ bool drvtest_secs_trylock(struct sgx_encl *encl)
 void drvtest_secs_unlock(struct sgx_encl *encl)
 {
 	sgx_epcm_unlock(drvtest_secs_entry(encl));
+}
+
+int drvtest_group_setup(void **state)
+{
+	(void)state;
+	drvtest_init();
+	return 0;
+}
+
+int drvtest_check_released(void **state)
+{
+	(void)state;
+	if (sgx_epc_used_pages()) {
+		print_error("EPC still used: %zu pages\n",
+			    sgx_epc_used_pages());
+		return -1;
+	}
+	if (drvtest_maps_has("/memfd:sgx_enclave")) {
+		print_error("an enclave memfd is still mapped\n");
+		return -1;
+	}
+	return 0;
 }

@@ -55,6 +55,14 @@ long drvtest_add(struct sgx_encl *encl, const void *src, uint64_t offset,
 
 long drvtest_init_encl(struct sgx_encl *encl, const struct sgx_sigstruct *sig);
 
+/* cmocka group setup: drvtest_init(). */
+int drvtest_group_setup(void **state);
+/*
+ * cmocka teardown: every test must give back all the EPC it used and leave
+ * no enclave memory mapped.
+ */
+int drvtest_check_released(void **state);
+
 /* Open fds of the process, and whether /proc/self/maps mentions s. */
 int drvtest_count_fds(void);
 bool drvtest_maps_has(const char *s);

@@ -259,13 +259,6 @@ static void test_noexec_source_eacces(void **state)
 		assert_int_equal(ret, 0);
 }
 
-static int group_setup(void **state)
-{
-	(void)state;
-	drvtest_init();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,5 +271,5 @@ int main(void)
 		cmocka_unit_test(test_noexec_source_eacces),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, NULL);
+	return cmocka_run_group_tests(tests, drvtest_group_setup, NULL);
 }

@@ -66,7 +66,7 @@ static void test_budget_enomem(void **state)
 		-ENOMEM);
 	assert_int_equal(count, 2 * PAGE);
 	assert_int_equal(sgx_epc_used_pages(), 5);
-	assert_int_equal(a->nr_added, 4);
+	assert_int_equal(a->sh->nr_added, 4);
 	/* The EPC page is allocated before "already present" is seen. */
 	assert_int_equal(drvtest_add(a, src, 0, PAGE, reg, 0, &count), -ENOMEM);
 	/* The budget is the process's: another enclave cannot start. */

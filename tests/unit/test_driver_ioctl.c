@@ -73,8 +73,9 @@ static void test_create_ok(void **state)
 	assert_false(sgx_encl_test_flag(encl, SGX_ENCL_IOCTL));
 	assert_int_equal(encl->base, DRVTEST_BASE);
 	assert_int_equal(encl->size, DRVTEST_SIZE);
-	assert_int_equal(encl->attributes, SGX_ATTR_MODE64BIT | SGX_ATTR_DEBUG);
-	assert_int_equal(encl->attributes_mask, SGX_ATTR_UNPRIV_MASK);
+	assert_int_equal(encl->sh->attributes,
+			 SGX_ATTR_MODE64BIT | SGX_ATTR_DEBUG);
+	assert_int_equal(encl->sh->attributes_mask, SGX_ATTR_UNPRIV_MASK);
 	assert_int_equal(sgx_epc_used_pages(), 1);
 
 	/* The SECS is an EPC page after the ELRANGE pages of the alias. */
@@ -86,7 +87,7 @@ static void test_create_ok(void **state)
 	secs = encl->secs;
 	assert_int_equal(secs->base, DRVTEST_BASE);
 	assert_int_equal(secs->size, DRVTEST_SIZE);
-	assert_true(drvtest_maps_has("/memfd:softsgx-enclave"));
+	assert_true(drvtest_maps_has("/memfd:sgx_enclave"));
 	sgx_encl_put(encl);
 
 	encl = created(0);
@@ -237,7 +238,7 @@ static void test_create_ecreate_fault_eio(void **state)
 	/* Nothing of the failed attempts remains. */
 	assert_int_equal(sgx_epc_used_pages(), 0);
 	assert_int_equal(drvtest_count_fds(), fds);
-	assert_false(drvtest_maps_has("/memfd:softsgx-enclave"));
+	assert_null(encl->alias);
 	assert_int_equal(drvtest_create(encl, 0), 0);
 	sgx_encl_put(encl);
 }
@@ -359,7 +360,7 @@ static void test_add_secinfo_efault(void **state)
 		assert_int_equal(add_arg(encl, &arg), -EFAULT);
 		assert_int_equal(arg.count, 7);
 	}
-	assert_int_equal(encl->nr_added, 0);
+	assert_int_equal(encl->sh->nr_added, 0);
 	drvtest_unmap(src, 1);
 	drvtest_unmap(none, 1);
 	drvtest_unmap(map, 2);
@@ -417,7 +418,7 @@ static void test_add_secinfo_einval(void **state)
 			fail_msg("case %zu: %ld", i, ret);
 		assert_int_equal(arg.count, 7);
 	}
-	assert_int_equal(encl->nr_added, 0);
+	assert_int_equal(encl->sh->nr_added, 0);
 	assert_int_equal(sgx_epc_used_pages(), 1);
 
 	/* The valid corner cases pass: R only, RWX, X only, TCS. */
@@ -469,7 +470,7 @@ static void test_add_src_efault(void **state)
 	assert_int_equal(drvtest_add(encl, (void *)0x7ffffffff000, 0, PAGE, reg,
 				     0, &count),
 			 -EFAULT);
-	assert_int_equal(encl->nr_added, 0);
+	assert_int_equal(encl->sh->nr_added, 0);
 	assert_int_equal(sgx_epc_used_pages(), 1);
 	drvtest_unmap(none, 1);
 	drvtest_unmap(hole, 1);
@@ -497,7 +498,7 @@ static void test_add_partial_progress(void **state)
 	assert_true(page_present(encl, 2 * PAGE));
 	assert_false(page_present(encl, 3 * PAGE));
 	assert_false(page_present(encl, 4 * PAGE));
-	assert_int_equal(encl->nr_added, 2);
+	assert_int_equal(encl->sh->nr_added, 2);
 	assert_int_equal(sgx_epc_used_pages(), 3);
 	/* The pages' contents are in the EPC (the alias). */
 	assert_memory_equal(sgx_encl_epc_page(encl, PAGE), src, PAGE);
@@ -511,7 +512,7 @@ static void test_add_partial_progress(void **state)
 				     &count),
 			 0);
 	assert_int_equal(count, 2 * PAGE);
-	assert_int_equal(encl->nr_added, 4);
+	assert_int_equal(encl->sh->nr_added, 4);
 	drvtest_unmap(src, 4);
 	sgx_encl_put(encl);
 }
@@ -535,7 +536,7 @@ static void test_add_busy(void **state)
 	assert_int_equal(drvtest_add(encl, src, 0, 3 * PAGE, reg, 0, &count),
 			 -EBUSY);
 	assert_int_equal(count, PAGE);
-	assert_int_equal(encl->nr_added, 2);
+	assert_int_equal(encl->sh->nr_added, 2);
 	assert_int_equal(sgx_epc_used_pages(), 3);
 	drvtest_unmap(src, 3);
 	sgx_encl_put(encl);
@@ -627,7 +628,6 @@ static void test_add_measure_and_flags(void **state)
 	assert_int_equal(sgx_mrenclave_add_page(&m, 0, reg, src), 0);
 	assert_int_equal(sgx_mrenclave_add_page(&m, PAGE, reg, NULL), 0);
 	assert_int_equal(sgx_mrenclave_final(&m, want), 0);
-	sgx_mrenclave_free(&m);
 	assert_int_equal(sgx_secs_measurement(encl->secs, have), 0);
 	assert_memory_equal(have, want, 32);
 	drvtest_unmap(src, 2);
@@ -726,7 +726,7 @@ static void test_init_privileged_eacces(void **state)
 
 	/* EINITTOKENKEY cannot be granted at all, provision or not. */
 	encl = created(SGX_ATTR_EINITTOKENKEY);
-	encl->attributes_mask |= SGX_ATTR_PROVISIONKEY;
+	encl->sh->attributes_mask |= SGX_ATTR_PROVISIONKEY;
 	memset(sig, 0, sizeof(*sig));
 	assert_int_equal(drvtest_init_encl(encl, sig), -EACCES);
 	sgx_encl_put(encl);
@@ -836,13 +836,13 @@ static void test_provision(void **state)
 	assert_int_equal(provision_fd_seen, 7);
 	/* CREATE resets the mask: the early grant is lost. */
 	assert_int_equal(drvtest_create(encl, SGX_ATTR_PROVISIONKEY), 0);
-	assert_int_equal(encl->attributes_mask, SGX_ATTR_UNPRIV_MASK);
+	assert_int_equal(encl->sh->attributes_mask, SGX_ATTR_UNPRIV_MASK);
 	{
 		struct sgx_sigstruct *sig = blank_sigstruct();
 
 		assert_int_equal(drvtest_init_encl(encl, sig), -EACCES);
 		assert_int_equal(provision(encl, 7), 0);
-		assert_int_equal(encl->attributes_mask,
+		assert_int_equal(encl->sh->attributes_mask,
 				 SGX_ATTR_UNPRIV_MASK | SGX_ATTR_PROVISIONKEY);
 		/* Past the attribute check, to EINIT. */
 		assert_int_equal(drvtest_init_encl(encl, sig), -EPERM);
@@ -954,11 +954,11 @@ static void test_ioctl_flag_ebusy(void **state)
 	struct sgx_encl *encl = new_encl(), *other = new_encl();
 
 	(void)state;
-	atomic_fetch_or(&encl->flags, SGX_ENCL_IOCTL);
+	atomic_fetch_or(&encl->sh->flags, SGX_ENCL_IOCTL);
 	for (size_t i = 0; i < sizeof(all_cmds) / sizeof(all_cmds[0]); i++)
 		assert_int_equal(sgx_ioctl(encl, all_cmds[i], 0), -EBUSY);
 	assert_int_equal(drvtest_create(other, 0), 0);
-	atomic_fetch_and(&encl->flags, ~(unsigned long)SGX_ENCL_IOCTL);
+	atomic_fetch_and(&encl->sh->flags, ~(unsigned long)SGX_ENCL_IOCTL);
 	/* Enclaves do not conflict over ELRANGE: each has its own EPC. */
 	assert_int_equal(drvtest_create(encl, 0), 0);
 	sgx_encl_put(other);
@@ -1057,7 +1057,7 @@ static void test_release_frees_everything(void **state)
 	sgx_encl_get(encl);
 	sgx_encl_put(encl);
 	assert_int_equal(sgx_epc_used_pages(), 5);
-	assert_true(drvtest_maps_has("/memfd:softsgx-enclave"));
+	assert_true(drvtest_maps_has("/memfd:sgx_enclave"));
 
 	/* A second enclave at the same ELRANGE: EPC is per enclave. */
 	second = new_encl();
@@ -1071,7 +1071,7 @@ static void test_release_frees_everything(void **state)
 	/* The EPC section is gone with the alias. */
 	assert_null(sgx_epcm_lookup(sgx_driver_cpu(), secs));
 	assert_null(sgx_epcm_lookup(sgx_driver_cpu(), page));
-	assert_false(drvtest_maps_has("/memfd:softsgx-enclave"));
+	assert_false(drvtest_maps_has("/memfd:sgx_enclave"));
 
 	/* Never created, and created but empty. */
 	sgx_encl_put(new_encl());
@@ -1092,15 +1092,18 @@ static void test_release_in_forked_child(void **state)
 	assert_int_equal(drvtest_build_small(encl, 0, NULL), 0);
 	assert_int_equal(sgx_secs_measurement(encl->secs, before), 0);
 	fflush(NULL);
+	sgx_encl_fork_prepare();
 	pid = fork();
-	assert_true(pid >= 0);
 	if (!pid) {
+		sgx_encl_fork_child();
 		sgx_encl_put(encl);
 		_exit(sgx_epc_used_pages() == 0 &&
-				      !drvtest_maps_has("softsgx-enclave") ?
+				      !drvtest_maps_has("/memfd:sgx_enclave") ?
 			      0 :
 			      1);
 	}
+	sgx_encl_fork_parent(pid);
+	assert_true(pid > 0);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
@@ -1225,9 +1228,9 @@ static long fuzz_one(struct sgx_encl *encl, struct fuzz_mem *m)
 /* Random arguments: only documented errnos, no crash, nothing leaked. */
 static void test_fuzz_no_crash_no_leak(void **state)
 {
-	struct fuzz_mem m;
-	struct sgx_encl *encl = new_encl();
 	int fds = drvtest_count_fds();
+	struct sgx_encl *encl = new_encl();
+	struct fuzz_mem m;
 
 	(void)state;
 	m.rw = drvtest_map(5, PROT_READ | PROT_WRITE);
@@ -1263,26 +1266,7 @@ static void test_fuzz_no_crash_no_leak(void **state)
 	drvtest_unmap(m.none, 1);
 }
 
-static int group_setup(void **state)
-{
-	(void)state;
-	drvtest_init();
-	return 0;
-}
-
-/* Every test must give back all the EPC it used. */
-static int check_no_epc(void **state)
-{
-	(void)state;
-	if (sgx_epc_used_pages()) {
-		print_error("EPC still used: %zu pages\n",
-			    sgx_epc_used_pages());
-		return -1;
-	}
-	return 0;
-}
-
-#define T(fn) cmocka_unit_test_teardown(fn, check_no_epc)
+#define T(fn) cmocka_unit_test_teardown(fn, drvtest_check_released)
 
 int main(void)
 {
@@ -1320,5 +1304,5 @@ int main(void)
 		T(test_fuzz_no_crash_no_leak),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, NULL);
+	return cmocka_run_group_tests(tests, drvtest_group_setup, NULL);
 }

@@ -61,10 +61,10 @@ static void test_platform_and_driver(void **state)
 
 static void test_enclave_lifecycle(void **state)
 {
+	int fds = drvtest_count_fds();
 	struct sgx_encl *encl = sgx_encl_alloc();
 	uint8_t mrenclave[SGX_HASH_SIZE], mrsigner[SGX_HASH_SIZE];
 	struct sgx_sigstruct *sig = calloc(1, sizeof(*sig));
-	int fds = drvtest_count_fds();
 
 	(void)state;
 	assert_non_null(encl);
