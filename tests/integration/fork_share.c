@@ -779,6 +779,7 @@ static int exec_child(int argc, char **argv)
 	th_map(&e);
 	step("new program: ECALLs through its own mapping");
 	work(&e, 11, "new program");
+	th_unload(&e);
 	exec_done = true;
 	return 0;
 }
@@ -801,6 +802,7 @@ static int exec_build(int argc, char **argv)
 	exec_reserve(&e);
 	th_map(&e);
 	work(&e, 12, "new program");
+	th_unload(&e);
 	exec_done = true;
 	return 0;
 }
