@@ -16,6 +16,7 @@
 #include "shim/fsgs.h"
 #include "shim/mm.h"
 #include "shim/shim.h"
+#include "shim/sud.h"
 
 /* Linux 4.7+; glibc's headers may lack it. */
 #ifndef SS_AUTODISARM
@@ -545,5 +546,6 @@ int shim_fast_enter(struct sgx_regs *regs)
 		return 2;
 	}
 	fast_altstack_enter(t);
+	shim_sud_enter(t);
 	return 0;
 }

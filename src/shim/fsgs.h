@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 extern bool shim_have_fsgsbase;
 
@@ -25,9 +26,15 @@ static inline long shim_raw_syscall2(long nr, long a1, long a2)
 	return ret;
 }
 
+/*
+ * Through the C library's syscall(): the first system call of a signal
+ * handler may find Syscall User Dispatch still blocking, and the C
+ * library's code is the range it lets through (sud.c). gettid cannot fail,
+ * so errno (TLS, maybe not ours yet) is never written.
+ */
 static inline long shim_raw_gettid(void)
 {
-	return shim_raw_syscall2(SYS_gettid, 0, 0);
+	return syscall(SYS_gettid);
 }
 
 static inline uint64_t shim_rdfsbase(void)

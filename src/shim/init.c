@@ -18,6 +18,7 @@
 #include "shim/fsgs.h"
 #include "shim/mm.h"
 #include "shim/shim.h"
+#include "shim/sud.h"
 
 #define SHIM_EXPORT __attribute__((visibility("default")))
 
@@ -91,6 +92,7 @@ __attribute__((constructor(101))) static void softsgx_init(void)
 		return;
 	}
 	shim_files_init();
+	shim_sud_init();
 	sgx_driver_zap_hook = shim_mm_refresh;
 	sgx_driver_kick_hook = kick_hook;
 	shim_fault_hooks.sigill = softsgx_cpuid_handle_sigill;

@@ -14,6 +14,7 @@
 
 #include "shim/fsgs.h"
 #include "shim/shim.h"
+#include "shim/sud.h"
 
 #define SHIM_EXPORT __attribute__((visibility("default")))
 
@@ -27,8 +28,9 @@ typedef int (*sigaction_fn)(int, const struct sigaction *, struct sigaction *);
 static sigaction_fn real_sigaction;
 static struct sigaction prog_act[NSIG]; /* what the program asked for */
 
-static int owned_signals[] = { SIGILL,	SIGSEGV, SIGBUS, SIGFPE,
-			       SIGTRAP, 0 /* SHIM_SIGKICK, set at init */ };
+static int owned_signals
+	[] = { SIGILL,	SIGSEGV, SIGBUS, SIGFPE,
+	       SIGTRAP, SIGSYS,	 0 /* SHIM_SIGKICK, set at init */ };
 
 struct shim_fault_hooks shim_fault_hooks;
 
@@ -57,6 +59,8 @@ static void shim_signal_dispatch(int sig, siginfo_t *si, ucontext_t *uc,
 		shim_kick_enclave(NULL);
 		return;
 	}
+	if (sig == SIGSYS && shim_sud_sigsys(t, si, uc, b))
+		return;
 	if (shim_enclu_signal(t, sig, si, uc, b))
 		return;
 	if (shim_in_enclave(t, uc)) {
@@ -80,9 +84,14 @@ SHIM_SIGNAL_SAFE static void shim_signal_entry(int sig, siginfo_t *si,
 					       void *ctx)
 {
 	struct shim_thread *t = shim_thread_find();
-	struct shim_bases bases = { shim_rdfsbase(), shim_rdgsbase() };
+	struct shim_bases bases;
 	int saved_errno;
 
+	/* Before any other system call (rdfsbase may be arch_prctl). */
+	if (t)
+		shim_sud_allow(t);
+	bases.fs = shim_rdfsbase();
+	bases.gs = shim_rdgsbase();
 	if (t && bases.fs != t->host_fsbase)
 		shim_wrfsbase(t->host_fsbase);
 	if (t && bases.gs != t->host_gsbase)
@@ -94,6 +103,10 @@ SHIM_SIGNAL_SAFE static void shim_signal_entry(int sig, siginfo_t *si,
 		shim_wrfsbase(bases.fs);
 	if (bases.gs != shim_rdgsbase())
 		shim_wrgsbase(bases.gs);
+	/* The thread that was found before, or was made by an EENTER. */
+	t = t ? t : shim_thread_find();
+	if (t)
+		shim_sud_leave_handler(t);
 }
 
 static bool default_ignored(int sig)
@@ -211,6 +224,8 @@ static void call_program_handler(int sig, siginfo_t *si, ucontext_t *uc,
 	/* ...but ENCLU traps stay deliverable: EENTER in a handler works. */
 	sigdelset(&mask, SIGSEGV);
 	sigdelset(&mask, SIGILL);
+	if (shim_sud_enabled())
+		sigdelset(&mask, SIGSYS);
 	pthread_sigmask(SIG_SETMASK, &mask, &old);
 	call_handler(act, sig, si, uc);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -349,6 +364,9 @@ static int strip_enclu_traps(int how, const sigset_t *set, sigset_t *copy)
 	*copy = *set;
 	sigdelset(copy, SIGSEGV);
 	sigdelset(copy, SIGILL);
+	/* A system call in enclave mode (#UD) arrives as SIGSYS. */
+	if (shim_sud_enabled())
+		sigdelset(copy, SIGSYS);
 	return 1;
 }
 

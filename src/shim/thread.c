@@ -8,6 +8,7 @@
 #include "driver/driver.h"
 #include "shim/fsgs.h"
 #include "shim/shim.h"
+#include "shim/sud.h"
 #include "shim/thread.h"
 
 #define SHIM_MAX_THREADS 4096
@@ -49,6 +50,7 @@ static void thread_release(void *arg)
 	struct shim_thread *t = arg;
 	unsigned int i = slot_of(t->tid);
 
+	shim_sud_thread_exit(t);
 	/* The slot stays claimed (tid -1 marks a tombstone) so probing
 	 * sequences through it remain intact. */
 	for (unsigned int n = 0; n < SHIM_MAX_THREADS; n++) {
@@ -125,7 +127,9 @@ struct shim_thread *shim_thread_get(void)
 	 */
 	sgx_driver_lp_set_owner(&t->lp);
 	thread_altstack(t);
+	shim_sud_thread_init(t);
 	if (!thread_insert(t)) {
+		shim_sud_thread_exit(t);
 		munmap(t, sizeof(*t));
 		return NULL;
 	}

@@ -8,6 +8,7 @@
 #define SOFTSGX_SHIM_THREAD_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -24,6 +25,10 @@ struct shim_thread {
 	size_t altstack_size;
 	stack_t prog_altstack; /* the program's own, outside enclave mode */
 	uintptr_t altstack_live; /* lowest live frame on altstack, or 0 */
+	/* Syscall User Dispatch (sud.c): the kernel reads the selector. */
+	char sud_selector;
+	bool sud_on;
+	bool sud_keep_allow; /* a host system call to run again, allowed */
 };
 
 /*

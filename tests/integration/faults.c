@@ -56,6 +56,9 @@ static const struct fault_case cases[] = {
 	  TE_SITE_UD },
 	{ "#DE (div by 0)", TE_FAULT_DE, TGT_NONE, 0, -1, false, 0, 0, true,
 	  TE_SITE_DE },
+	/* SYSCALL is #UD in enclave mode (the call is not made). */
+	{ "#UD (syscall)", TE_FAULT_SYSCALL, TGT_NONE, 0, -1, false, 6, 0, true,
+	  TE_SITE_SYSCALL },
 	/* Reported in the SSA only with EXINFO, like #PF. */
 	{ "#GP (hlt at CPL 3)", TE_FAULT_GP, TGT_NONE, 0, -1, false, 13, 0,
 	  true, TE_SITE_GP },
@@ -122,6 +125,8 @@ static uint64_t site_offset(uint64_t site)
 		return info.site_read;
 	case TE_SITE_GP:
 		return info.site_gp;
+	case TE_SITE_SYSCALL:
+		return info.site_syscall;
 	default:
 		return info.site_write;
 	}

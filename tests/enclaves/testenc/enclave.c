@@ -37,13 +37,15 @@ HIDDEN void te_fault_ud(void);
 HIDDEN uint64_t te_fault_de(uint64_t x);
 HIDDEN void te_fault_bp(void);
 HIDDEN void te_fault_gp(void);
+HIDDEN uint64_t te_fault_syscall(void);
 HIDDEN uint64_t te_fault_read(const uint64_t *p);
 HIDDEN void te_fault_write(uint64_t *p, uint64_t v);
 HIDDEN uint64_t te_busy(uint64_t n, uint64_t seed, struct te_stop *stop,
 			uint64_t *iters);
 HIDDEN extern const char te_site_ud[], te_site_ud_end[], te_site_de[],
 	te_site_de_end[], te_site_bp[], te_site_read[], te_site_read_end[],
-	te_site_write[], te_site_write_end[], te_site_gp[], te_site_gp_end[];
+	te_site_write[], te_site_write_end[], te_site_gp[], te_site_gp_end[],
+	te_site_syscall[], te_site_syscall_end[];
 /* entry.S */
 HIDDEN void te_ocall_switch(void);
 /* variant_*.c: what makes two builds of this enclave measure differently */
@@ -158,6 +160,9 @@ static uint64_t op_fault(struct te_args *args)
 	case TE_FAULT_GP:
 		te_fault_gp();
 		break;
+	case TE_FAULT_SYSCALL:
+		result = te_fault_syscall();
+		break;
 	case TE_FAULT_READ:
 		result = te_fault_read(p);
 		break;
@@ -199,6 +204,7 @@ static void fill_info(struct te_info *info)
 	STORE(info->site_read, offset_of(te_site_read));
 	STORE(info->site_write, offset_of(te_site_write));
 	STORE(info->site_gp, offset_of(te_site_gp));
+	STORE(info->site_syscall, offset_of(te_site_syscall));
 }
 
 /* --- EREPORT / EGETKEY ------------------------------------------------ */
@@ -466,6 +472,7 @@ static struct site site_of(uint64_t rip)
 		{ te_site_read, te_site_read_end, TE_SITE_READ },
 		{ te_site_write, te_site_write_end, TE_SITE_WRITE },
 		{ te_site_gp, te_site_gp_end, TE_SITE_GP },
+		{ te_site_syscall, te_site_syscall_end, TE_SITE_SYSCALL },
 	};
 
 	for (size_t i = 0; i < sizeof(sites) / sizeof(sites[0]); i++)

@@ -51,6 +51,18 @@ LABEL(te_site_gp)
 LABEL(te_site_gp_end)
 	ret
 
+/*
+ * uint64_t te_fault_syscall(void): getpid, which is #UD in enclave mode; 0
+ * when skipped.
+ */
+FUNC(te_fault_syscall)
+	mov	$39, %eax
+LABEL(te_site_syscall)
+	syscall
+LABEL(te_site_syscall_end)
+	xor	%eax, %eax
+	ret
+
 /* uint64_t te_fault_read(const uint64_t *p): *p, TE_READ_SKIPPED if skipped. */
 FUNC(te_fault_read)
 	movabs	$TE_READ_SKIPPED, %rax

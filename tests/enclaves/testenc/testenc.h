@@ -76,6 +76,7 @@
 #define TE_FAULT_WRITE 5 /* read, then write, 8 bytes at args->addr */
 #define TE_FAULT_WRITE_ONLY 6 /* write without reading first */
 #define TE_FAULT_GP 7 /* hlt: #GP(0) */
+#define TE_FAULT_SYSCALL 8 /* syscall (getpid): #UD in enclave mode */
 
 /* Known fault sites (te_exc.site): where the handler can skip. */
 #define TE_SITE_NONE 0
@@ -85,6 +86,7 @@
 #define TE_SITE_READ 4
 #define TE_SITE_WRITE 5
 #define TE_SITE_GP 6
+#define TE_SITE_SYSCALL 7
 
 /* Every word of the read-only and the writable target page, at load. */
 #define TE_RO_PATTERN TE_U64(0x0123456789abcdef)
@@ -162,6 +164,7 @@ struct te_info {
 	uint64_t site_read;
 	uint64_t site_write;
 	uint64_t site_gp;
+	uint64_t site_syscall;
 };
 
 /* TE_OP_BUSY's link to the host while it runs, in untrusted memory. */
