@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "arch/encls.h"
@@ -15,6 +16,7 @@
 #include "driver/driver.h"
 #include "driver/encl.h"
 #include "driver/encl_priv.h"
+#include "driver/sys.h"
 #include "lsm/lsm.h"
 
 void sgx_encl_get(struct sgx_encl *encl)
@@ -78,6 +80,49 @@ int sgx_encl_view(struct sgx_encl *encl, void *alias, uint64_t elrange)
 	return 0;
 }
 
+/*
+ * Every process that holds the enclave maps the alias at the same address,
+ * so the address must stay free in children and in programs started with
+ * execve, which allocate top-down from near the top of the address space:
+ * aliases go to a region of their own, far below it, at a random start.
+ */
+#define SGX_ALIAS_REGION 0x200000000000ULL /* 32 TiB */
+#define SGX_ALIAS_SPREAD (1ULL << 42)
+#define SGX_ALIAS_ALIGN (1ULL << 30)
+
+static void *alias_map(struct sgx_encl *encl, size_t size)
+{
+	static _Atomic uint64_t next;
+	uint64_t step = (size + SGX_ALIAS_ALIGN - 1) & ~(SGX_ALIAS_ALIGN - 1);
+	uint64_t at = atomic_load(&next), r = 0;
+	void *alias;
+
+	if (!at) {
+		if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
+			r = (uint64_t)getpid() << 30;
+		at = SGX_ALIAS_REGION +
+		     ((r % SGX_ALIAS_SPREAD) & ~(SGX_ALIAS_ALIGN - 1));
+	}
+	for (int tries = 0; tries < 64; tries++, at += step) {
+		void *want = (void *)(uintptr_t)at;
+
+		alias = sgx_sys_mmap(want, size, PROT_READ | PROT_WRITE,
+				     MAP_SHARED | MAP_NORESERVE |
+					     MAP_FIXED_NOREPLACE,
+				     encl->memfd, SGX_ENCL_ELRANGE_OFFSET);
+		if (alias == want) {
+			atomic_store(&next, at + step);
+			return alias;
+		}
+		if (alias != MAP_FAILED) /* a kernel without NOREPLACE */
+			sgx_sys_munmap(alias, size);
+	}
+	/* NORESERVE: only pages that get added use memory. */
+	return sgx_sys_mmap(NULL, size, PROT_READ | PROT_WRITE,
+			    MAP_SHARED | MAP_NORESERVE, encl->memfd,
+			    SGX_ENCL_ELRANGE_OFFSET);
+}
+
 int sgx_encl_backing_alloc(struct sgx_encl *encl, const void *src)
 {
 	uint64_t elrange = elrange_backing(src);
@@ -89,17 +134,14 @@ int sgx_encl_backing_alloc(struct sgx_encl *encl, const void *src)
 	if (ftruncate(encl->memfd,
 		      (off_t)(SGX_ENCL_ELRANGE_OFFSET + l.alias_size)))
 		return errno == EFBIG || errno == EINVAL ? -ENOMEM : -errno;
-	/* NORESERVE: only pages that get added use memory. */
-	alias = mmap(NULL, l.alias_size, PROT_READ | PROT_WRITE,
-		     MAP_SHARED | MAP_NORESERVE, encl->memfd,
-		     SGX_ENCL_ELRANGE_OFFSET);
+	alias = alias_map(encl, l.alias_size);
 	if (alias == MAP_FAILED) {
 		ret = -errno;
 		goto err_truncate;
 	}
 	ret = sgx_encl_view(encl, alias, elrange);
 	if (ret) {
-		munmap(alias, l.alias_size);
+		sgx_sys_munmap(alias, l.alias_size);
 		goto err_truncate;
 	}
 	encl->sh->elrange = elrange;
@@ -114,7 +156,7 @@ err_truncate:
 
 static void backing_unmap(struct sgx_encl *encl)
 {
-	munmap(encl->alias, encl->alias_size);
+	sgx_sys_munmap(encl->alias, encl->alias_size);
 	encl->alias = NULL;
 	encl->alias_size = 0;
 	encl->section = NULL;

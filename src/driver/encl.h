@@ -63,6 +63,11 @@ struct sgx_encl_shared {
 	atomic_ulong flags; /* enum sgx_encl_flags */
 	/* Process-shared and robust: pages[], nr_added and users[]. */
 	pthread_mutex_t lock;
+	/*
+	 * Held for the length of an ioctl (with SGX_ENCL_IOCTL set): robust,
+	 * so that a process killed in one does not leave EBUSY for ever.
+	 */
+	pthread_mutex_t ioctl_lock;
 
 	/* Fixed by a successful CREATE, before SGX_ENCL_CREATED is set. */
 	uint64_t base;
@@ -101,6 +106,7 @@ struct sgx_encl {
 	dev_t dev; /* the memfd's identity, to know it again after execve */
 	ino_t ino;
 	struct sgx_encl *next; /* the process's enclaves (fork) */
+	int fork_slot; /* users[] slot reserved for a child being forked */
 
 	/*
 	 * Set once the alias is mapped (by CREATE, or when this process
@@ -153,9 +159,10 @@ void sgx_encl_for_each_holder(struct sgx_encl *encl, void (*fn)(pid_t pid));
 
 /*
  * fork(), as the shim sees it: prepare before (every enclave of the
- * process gets a slot for the child), then parent(pid) or child() after.
+ * process gets a slot for the child; -EAGAIN, with nothing left reserved,
+ * when one has none free), then parent(pid) or child() after.
  */
-void sgx_encl_fork_prepare(void);
+int sgx_encl_fork_prepare(void);
 void sgx_encl_fork_parent(pid_t child);
 void sgx_encl_fork_child(void);
 

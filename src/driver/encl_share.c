@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -21,6 +22,7 @@
 #include "driver/encl.h"
 #include "driver/encl_priv.h"
 #include "driver/task.h"
+#include "driver/sys.h"
 #include "lsm/lsm.h"
 
 #define SGX_ENCL_MAGIC 0x31636e4578677373ULL /* "ssgxEnc1" */
@@ -31,15 +33,13 @@
 #define SGX_MFD_EXEC 0x0010U
 #endif
 
-#ifndef MAP_FIXED_NOREPLACE
-#define MAP_FIXED_NOREPLACE 0x100000
-#endif
-
 /* The process's handles; also serialises attaching and fork. */
 static pthread_mutex_t encl_list_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sgx_encl *encl_list;
-/* The slot each enclave keeps for the child being forked. */
-static _Thread_local int fork_slot[64];
+/* Set by the shim's fork() while it runs (see atfork_child). */
+static bool in_fork_wrapper;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+static void register_atfork(void);
 
 void sgx_encl_lock(struct sgx_encl *encl)
 {
@@ -140,10 +140,10 @@ static struct sgx_encl *handle_new(int memfd)
 
 	if (!encl)
 		return NULL;
-	if (fstat(memfd, &st))
+	if (sgx_sys_fstat(memfd, &st))
 		goto err;
-	encl->sh = mmap(NULL, SGX_ENCL_ELRANGE_OFFSET, PROT_READ | PROT_WRITE,
-			MAP_SHARED, memfd, 0);
+	encl->sh = sgx_sys_mmap(NULL, SGX_ENCL_ELRANGE_OFFSET,
+				PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
 	if (encl->sh == MAP_FAILED)
 		goto err;
 	encl->memfd = memfd;
@@ -151,6 +151,7 @@ static struct sgx_encl *handle_new(int memfd)
 	encl->ino = st.st_ino;
 	atomic_init(&encl->refcount, 1);
 	atomic_init(&encl->attached, false);
+	encl->fork_slot = -1;
 	return encl;
 err:
 	free(encl);
@@ -159,8 +160,8 @@ err:
 
 static void handle_free(struct sgx_encl *encl)
 {
-	munmap(encl->sh, SGX_ENCL_ELRANGE_OFFSET);
-	close(encl->memfd);
+	sgx_sys_munmap(encl->sh, SGX_ENCL_ELRANGE_OFFSET);
+	sgx_sys_close(encl->memfd);
 	free(encl);
 }
 
@@ -189,7 +190,10 @@ static int shared_init(struct sgx_encl_shared *sh)
 		return -ENOMEM;
 	pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
 	pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
-	ret = pthread_mutex_init(&sh->lock, &a) ? -ENOMEM : 0;
+	ret = pthread_mutex_init(&sh->lock, &a) ||
+			      pthread_mutex_init(&sh->ioctl_lock, &a) ?
+		      -ENOMEM :
+		      0;
 	pthread_mutexattr_destroy(&a);
 	atomic_init(&sh->flags, 0);
 	sh->users[0] = getpid();
@@ -214,7 +218,7 @@ static int enclave_memfd(void)
 	if (ftruncate(fd, SGX_ENCL_ELRANGE_OFFSET)) {
 		int ret = -errno;
 
-		close(fd);
+		sgx_sys_close(fd);
 		return ret;
 	}
 	return fd;
@@ -241,10 +245,11 @@ struct sgx_encl *sgx_encl_alloc(void)
 		if (encl)
 			handle_free(encl);
 		else
-			close(fd);
+			sgx_sys_close(fd);
 		errno = ENOMEM;
 		return NULL;
 	}
+	pthread_once(&atfork_once, register_atfork);
 	pthread_mutex_lock(&encl_list_lock);
 	list_add(encl);
 	pthread_mutex_unlock(&encl_list_lock);
@@ -263,18 +268,23 @@ static struct sgx_encl *find_handle(const struct stat *st)
 static struct sgx_encl *handle_adopt(int fd, const struct stat *st)
 {
 	struct sgx_encl *encl;
+	char path[40];
 	int memfd;
 
 	if (!S_ISREG(st->st_mode) || st->st_size < SGX_ENCL_ELRANGE_OFFSET) {
 		errno = EINVAL;
 		return NULL;
 	}
-	memfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	/* The program's descriptor is read-only; the object is not. */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	memfd = sgx_sys_open(path, O_RDWR | O_CLOEXEC);
+	if (memfd < 0)
+		memfd = sgx_sys_dupfd_cloexec(fd);
 	if (memfd < 0)
 		return NULL;
 	encl = handle_new(memfd);
 	if (!encl) {
-		close(memfd);
+		sgx_sys_close(memfd);
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -283,6 +293,7 @@ static struct sgx_encl *handle_adopt(int fd, const struct stat *st)
 		errno = EINVAL;
 		return NULL;
 	}
+	pthread_once(&atfork_once, register_atfork);
 	/* Started without fork() (posix_spawn, vfork): hold it from now. */
 	sgx_encl_lock(encl);
 	if (!users_find(encl->sh, getpid()))
@@ -302,7 +313,7 @@ struct sgx_encl *sgx_encl_adopt(int fd)
 		errno = -ret;
 		return NULL;
 	}
-	if (fstat(fd, &st))
+	if (sgx_sys_fstat(fd, &st))
 		return NULL;
 	pthread_mutex_lock(&encl_list_lock);
 	encl = find_handle(&st);
@@ -320,13 +331,25 @@ struct sgx_encl *sgx_encl_adopt(int fd)
 	return encl;
 }
 
+/*
+ * The last reference goes under the list lock: a handle on the list always
+ * has a reference, so neither fork() nor adoption can find a dying one.
+ */
 void sgx_encl_put(struct sgx_encl *encl)
 {
+	int refs = atomic_load(&encl->refcount);
 	bool others;
 
-	if (atomic_fetch_sub(&encl->refcount, 1) != 1)
-		return;
+	/* Not the last: no lock (this may run in a signal handler). */
+	while (refs > 1)
+		if (atomic_compare_exchange_weak(&encl->refcount, &refs,
+						 refs - 1))
+			return;
 	pthread_mutex_lock(&encl_list_lock);
+	if (atomic_fetch_sub(&encl->refcount, 1) != 1) {
+		pthread_mutex_unlock(&encl_list_lock);
+		return;
+	}
 	list_del(encl);
 	pthread_mutex_unlock(&encl_list_lock);
 	sgx_encl_lock(encl);
@@ -346,14 +369,14 @@ static int attach(struct sgx_encl *encl)
 	int ret;
 
 	sgx_encl_layout(&l, sh->elrange);
-	alias = mmap(want, l.alias_size, PROT_READ | PROT_WRITE,
-		     MAP_SHARED | MAP_NORESERVE | MAP_FIXED_NOREPLACE,
-		     encl->memfd, SGX_ENCL_ELRANGE_OFFSET);
+	alias = sgx_sys_mmap(want, l.alias_size, PROT_READ | PROT_WRITE,
+			     MAP_SHARED | MAP_NORESERVE | MAP_FIXED_NOREPLACE,
+			     encl->memfd, SGX_ENCL_ELRANGE_OFFSET);
 	if (alias == MAP_FAILED)
 		return -ENOMEM;
 	/* Kernels before 4.17 take the address as a hint only. */
 	if (alias != want) {
-		munmap(alias, l.alias_size);
+		sgx_sys_munmap(alias, l.alias_size);
 		return -ENOMEM;
 	}
 	ret = sgx_encl_view(encl, alias, sh->elrange);
@@ -363,7 +386,7 @@ static int attach(struct sgx_encl *encl)
 	if (ret) {
 		if (encl->alias)
 			sgx_epc_detach_section(sgx_driver_cpu(), encl->section);
-		munmap(alias, l.alias_size);
+		sgx_sys_munmap(alias, l.alias_size);
 		encl->alias = NULL;
 		return ret;
 	}
@@ -392,55 +415,85 @@ int sgx_encl_sync(struct sgx_encl *encl)
 /*
  * The child must hold every enclave before fork() returns in the parent,
  * which could otherwise let go first and destroy what the child uses: the
- * parent reserves a slot (-its pid) that the child then takes over.
+ * parent reserves a slot (-its pid) that the child then takes over. No
+ * free slot fails the fork (-EAGAIN), as a child that holds an enclave
+ * without being listed could see it destroyed.
  */
-void sgx_encl_fork_prepare(void)
+int sgx_encl_fork_prepare(void)
 {
-	int i = 0;
-
 	pthread_mutex_lock(&encl_list_lock);
-	for (struct sgx_encl *e = encl_list; e; e = e->next, i++) {
-		if (i >= (int)(sizeof(fork_slot) / sizeof(fork_slot[0])))
-			break;
+	in_fork_wrapper = true;
+	for (struct sgx_encl *e = encl_list; e; e = e->next) {
 		sgx_encl_lock(e);
-		fork_slot[i] = users_add(e->sh, -getpid(), self_stamp());
+		e->fork_slot = users_add(e->sh, -getpid(), self_stamp());
 		sgx_encl_unlock(e);
+		if (e->fork_slot < 0) {
+			sgx_encl_fork_parent(-1);
+			return -EAGAIN;
+		}
 	}
+	return 0;
 }
 
-static void fork_done(pid_t take_over, pid_t put)
+/* The child's own slot, taken over from the parent's reservation. */
+static void fork_take_over(struct sgx_encl *e, pid_t reserved, pid_t pid)
 {
-	uint64_t stamp = put ? self_stamp() : 0;
-	int i = 0;
+	int slot = e->fork_slot;
 
-	for (struct sgx_encl *e = encl_list; e; e = e->next, i++) {
-		int slot = i < (int)(sizeof(fork_slot) / sizeof(fork_slot[0])) ?
-				   fork_slot[i] :
-				   -1;
-
-		sgx_encl_lock(e);
-		if (slot >= 0 && e->sh->users[slot] == take_over) {
-			e->sh->users[slot] = put;
-			e->sh->user_stamp[slot] = stamp;
-		} else if (put) {
-			users_add(e->sh, put, stamp);
+	sgx_encl_lock(e);
+	if (slot >= 0 && e->sh->users[slot] == reserved) {
+		if (pid && !users_find(e->sh, pid)) {
+			e->sh->users[slot] = pid;
+			e->sh->user_stamp[slot] = self_stamp();
+		} else {
+			e->sh->users[slot] = 0;
 		}
-		sgx_encl_unlock(e);
+	} else if (pid && !users_find(e->sh, pid)) {
+		users_add(e->sh, pid, self_stamp());
 	}
-	pthread_mutex_unlock(&encl_list_lock);
+	sgx_encl_unlock(e);
+	e->fork_slot = -1;
 }
 
 void sgx_encl_fork_parent(pid_t child)
 {
 	/* The child took its slots over itself; a failed fork frees them. */
-	if (child < 0)
-		fork_done(-getpid(), 0);
-	else
-		pthread_mutex_unlock(&encl_list_lock);
+	for (struct sgx_encl *e = encl_list; e && child < 0; e = e->next)
+		fork_take_over(e, -getpid(), 0);
+	in_fork_wrapper = false;
+	pthread_mutex_unlock(&encl_list_lock);
 }
 
 void sgx_encl_fork_child(void)
 {
 	self_stamp_cache = 0;
-	fork_done(-getppid(), getpid());
+	for (struct sgx_encl *e = encl_list; e; e = e->next)
+		fork_take_over(e, -getppid(), getpid());
+	in_fork_wrapper = false;
+	pthread_mutex_unlock(&encl_list_lock);
+}
+
+/*
+ * A child made by a fork() that is not the shim's (daemon(), glibc's own
+ * callers): it was not reserved for, so it holds the enclaves from here.
+ * Skipped when the list lock was held at the fork (by another thread):
+ * that thread is not in this process any more.
+ */
+static void atfork_child(void)
+{
+	if (in_fork_wrapper)
+		return;
+	self_stamp_cache = 0;
+	if (pthread_mutex_trylock(&encl_list_lock))
+		return;
+	for (struct sgx_encl *e = encl_list; e; e = e->next) {
+		e->fork_slot = -1;
+		fork_take_over(e, 0, getpid());
+	}
+	pthread_mutex_unlock(&encl_list_lock);
+}
+
+static void register_atfork(void)
+{
+	pthread_atfork(NULL, NULL, atfork_child);
 }

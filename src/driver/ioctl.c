@@ -479,9 +479,23 @@ long sgx_ioctl(struct sgx_encl *encl, unsigned int cmd, unsigned long arg)
 {
 	long ret;
 
-	/* ioctls on one enclave never overlap: the second fails at once. */
-	if (atomic_fetch_or(&encl->sh->flags, SGX_ENCL_IOCTL) & SGX_ENCL_IOCTL)
+	/*
+	 * ioctls on one enclave never overlap, in any process: the second
+	 * fails at once. One whose process died in it is over.
+	 */
+	ret = pthread_mutex_trylock(&encl->sh->ioctl_lock);
+	if (ret == EOWNERDEAD) {
+		pthread_mutex_consistent(&encl->sh->ioctl_lock);
+		atomic_fetch_and(&encl->sh->flags,
+				 ~(unsigned long)SGX_ENCL_IOCTL);
+	} else if (ret) {
 		return -EBUSY;
+	}
+	if (atomic_fetch_or(&encl->sh->flags, SGX_ENCL_IOCTL) &
+	    SGX_ENCL_IOCTL) {
+		pthread_mutex_unlock(&encl->sh->ioctl_lock);
+		return -EBUSY;
+	}
 	if (sgx_ioctl_test_hook)
 		sgx_ioctl_test_hook(encl, cmd);
 	/* Another process may have created the enclave since. */
@@ -507,10 +521,18 @@ long sgx_ioctl(struct sgx_encl *encl, unsigned int cmd, unsigned long arg)
 		ret = sgx_ioctl_sgx2(encl, cmd, arg);
 		break;
 	}
-	/* The other processes' mappings may be out of date now. */
-	if (cmd != SGX_IOC_ENCLAVE_PROVISION)
-		atomic_fetch_add(&encl->sh->mm_epoch, 1);
+	/*
+	 * The other processes' mappings may be out of date now; this one's
+	 * follow its own change (the SGX2 ioctls re-derive them in the zap
+	 * hook, the shim after the others) if they were current before it.
+	 */
+	if (cmd != SGX_IOC_ENCLAVE_PROVISION) {
+		uint64_t seen = atomic_fetch_add(&encl->sh->mm_epoch, 1);
+
+		atomic_compare_exchange_strong(&encl->mm_seen, &seen, seen + 1);
+	}
 out:
 	atomic_fetch_and(&encl->sh->flags, ~(unsigned long)SGX_ENCL_IOCTL);
+	pthread_mutex_unlock(&encl->sh->ioctl_lock);
 	return ret;
 }

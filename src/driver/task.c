@@ -15,6 +15,7 @@
 
 #include "driver/driver.h"
 #include "driver/task.h"
+#include "driver/sys.h"
 
 /*
  * Owners of logical processors (struct sgx_lp.owner): a thread, named so
@@ -60,12 +61,12 @@ static enum thread_stat_result thread_stat(pid_t pid, pid_t tid, char *state,
 	memcpy(p, "/task/", 6);
 	p = put_dec(p + 6, (uint32_t)tid);
 	memcpy(p, "/stat", 6);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = sgx_sys_open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT || errno == ESRCH ? THREAD_GONE :
 							   THREAD_UNKNOWN;
 	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
+	sgx_sys_close(fd);
 	if (len <= 0)
 		return len < 0 && errno == ESRCH ? THREAD_GONE : THREAD_UNKNOWN;
 	buf[len] = '\0';

@@ -214,6 +214,24 @@ static void file_identify(struct shim_file *f, int fd)
 }
 
 /*
+ * The program's descriptor of an enclave: the enclave object's memfd,
+ * opened again read-only, so that a stray write() or ftruncate() on it
+ * (EINVAL upstream) cannot damage the object every holder shares.
+ */
+static long enclave_fd(int memfd, int cloexec)
+{
+	char path[40];
+	long fd;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", memfd);
+	fd = SYS(SYS_openat, AT_FDCWD, path, O_RDONLY | cloexec);
+	if (fd < 0) /* no /proc: the object's own descriptor */
+		fd = SYS(SYS_fcntl, memfd, cloexec ? F_DUPFD_CLOEXEC : F_DUPFD,
+			 0);
+	return fd;
+}
+
+/*
  * open() of a device: a memfd stands in for the file description. For
  * /dev/sgx_enclave it is the enclave object's own memfd (a dup of the
  * driver's), so that a child after fork() and a program after execve()
@@ -238,8 +256,7 @@ static int device_open(enum shim_file_type type, int flags)
 		return (int)fail(ENOMEM);
 	}
 	if (f->encl)
-		fd = SYS(SYS_fcntl, f->encl->memfd,
-			 (flags & O_CLOEXEC) ? F_DUPFD_CLOEXEC : F_DUPFD, 0);
+		fd = enclave_fd(f->encl->memfd, flags & O_CLOEXEC);
 	else
 		fd = SYS(SYS_memfd_create, "sgx_provision",
 			 (flags & O_CLOEXEC) ? MFD_CLOEXEC : 0);
@@ -552,6 +569,54 @@ SHIM_EXPORT int close(int fd)
 	return (int)sys_result(ret);
 }
 
+/*
+ * The C library closes without its public close() in fclose() and
+ * closefrom(): forget softsgx's descriptors there too, so that no stale
+ * entry is left for the number's next file.
+ */
+SHIM_EXPORT int fclose(FILE *stream)
+{
+	static int (*real_fclose)(FILE *);
+	int fd = stream ? fileno(stream) : -1;
+
+	if (!real_fclose)
+		real_fclose = (int (*)(FILE *))dlsym(RTLD_NEXT, "fclose");
+	if (!real_fclose) {
+		errno = ENOSYS;
+		return EOF;
+	}
+	if (fd >= 0)
+		fd_forget(fd);
+	return real_fclose(stream);
+}
+
+static void forget_range(unsigned int first, unsigned int last)
+{
+	for (unsigned int fd = first; fd <= last && fd < SHIM_MAX_FD; fd++)
+		fd_forget((int)fd);
+}
+
+SHIM_EXPORT int close_range(unsigned int first, unsigned int last, int flags)
+{
+	long ret = SYS(SYS_close_range, first, last, flags);
+
+	if (ret == 0 && !(flags & CLOSE_RANGE_CLOEXEC))
+		forget_range(first, last);
+	return (int)sys_result(ret);
+}
+
+SHIM_EXPORT void closefrom(int lowfd)
+{
+	static void (*real_closefrom)(int);
+
+	if (!real_closefrom)
+		real_closefrom = (void (*)(int))dlsym(RTLD_NEXT, "closefrom");
+	if (real_closefrom)
+		real_closefrom(lowfd);
+	if (lowfd >= 0)
+		forget_range((unsigned int)lowfd, SHIM_MAX_FD - 1);
+}
+
 /* A new descriptor for the same file description. */
 static int dup_result(int oldfd, long newfd)
 {
@@ -586,9 +651,14 @@ SHIM_EXPORT int dup3(int oldfd, int newfd, int flags)
 static int do_fcntl(int fd, int cmd, unsigned long arg)
 {
 	long ret = SYS(SYS_fcntl, fd, cmd, arg);
+	struct shim_file *f;
 
 	if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC)
 		return dup_result(fd, ret);
+	/* An enclave's stand-in is read-only (device_open): say how opened. */
+	if (cmd == F_GETFL && ret >= 0 && (f = shim_file_get(fd)) &&
+	    f->type == SHIM_FILE_ENCLAVE)
+		ret = (ret & ~O_ACCMODE) | (f->open_flags & O_ACCMODE);
 	return (int)sys_result(ret);
 }
 
@@ -617,23 +687,13 @@ SHIM_EXPORT int fcntl64(int fd, int cmd, ...)
 static int enclave_ioctl(struct shim_file *f, unsigned long request,
 			 unsigned long arg)
 {
-	struct sgx_encl *encl = f->encl;
-	uint64_t before = atomic_load(&encl->sh->mm_epoch);
-	long ret = sgx_ioctl(encl, (unsigned int)request, arg);
+	long ret = sgx_ioctl(f->encl, (unsigned int)request, arg);
 
 	/* Pages may have appeared under existing mappings. */
 	if (request == SGX_IOC_ENCLAVE_ADD_PAGES ||
 	    request == SGX_IOC_ENCLAVE_INIT ||
 	    request == SGX_IOC_ENCLAVE_CREATE)
-		shim_mm_refresh(encl);
-	/*
-	 * This process's mappings follow its own change (SGX2 ioctls refresh
-	 * them in the driver's hook); one by another process in between is
-	 * left for shim_mm_sync() to see.
-	 */
-	if (atomic_load(&encl->sh->mm_epoch) == before + 1 &&
-	    atomic_load(&encl->mm_seen) == before)
-		atomic_store(&encl->mm_seen, before + 1);
+		shim_mm_refresh(f->encl);
 	return ret < 0 ? (int)fail(-ret) : (int)ret;
 }
 

@@ -30,7 +30,10 @@ SHIM_EXPORT pid_t fork(void)
 		}
 		real_fork = f;
 	}
-	sgx_encl_fork_prepare();
+	if (sgx_encl_fork_prepare()) {
+		errno = EAGAIN; /* as for a process limit */
+		return -1;
+	}
 	pid = f();
 	e = errno;
 	if (pid == 0)

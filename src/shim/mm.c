@@ -247,15 +247,19 @@ static void apply(const struct shim_vma *v)
 	atomic_fetch_add(&mm_seq, 1);
 }
 
-void shim_mm_refresh(struct sgx_encl *encl)
+static void refresh_locked(struct sgx_encl *encl)
 {
-	const struct vma_table *t;
+	const struct vma_table *t = atomic_load(&vma_table);
 
-	pthread_mutex_lock(&vma_lock);
-	t = atomic_load(&vma_table);
 	for (size_t i = 0; t && i < t->nr; i++)
 		if (t->vma[i].file->encl == encl)
 			apply(&t->vma[i]);
+}
+
+void shim_mm_refresh(struct sgx_encl *encl)
+{
+	pthread_mutex_lock(&vma_lock);
+	refresh_locked(encl);
 	pthread_mutex_unlock(&vma_lock);
 }
 
@@ -279,9 +283,12 @@ static int check_may_mprotect(uintptr_t start, uintptr_t end, int prot)
 		uintptr_t lo = v->start > start ? v->start : start;
 		uintptr_t hi = v->end < end ? v->end : end;
 
-		if (lo < hi && sgx_encl_may_map(v->file->encl, lo, hi,
-						(unsigned long)prot))
-			return -EACCES;
+		int ret = lo < hi ? sgx_encl_may_map(v->file->encl, lo, hi,
+						     (unsigned long)prot) :
+				    0;
+
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -326,10 +333,11 @@ static void *enclave_mmap(struct shim_file *f, uintptr_t addr, size_t len,
 	if (ret)
 		return fail_ptr(-ret);
 	v.end = v.start + len;
-	if (sgx_encl_may_map(f->encl, v.start, v.end, (unsigned long)prot)) {
+	ret = sgx_encl_may_map(f->encl, v.start, v.end, (unsigned long)prot);
+	if (ret) {
 		if (!(flags & MAP_FIXED))
 			SYS(SYS_munmap, v.start, len);
-		return fail_ptr(EACCES);
+		return fail_ptr(-ret);
 	}
 	pthread_mutex_lock(&vma_lock);
 	next = vma_rebuild(v.start, v.end, -1, &v);
@@ -504,11 +512,12 @@ void shim_mm_sync(uint64_t addr)
 	const struct vma_table *t = vma_read_begin();
 	const struct shim_vma *v = vma_find(t, addr);
 	struct sgx_encl *encl = v ? v->file->encl : NULL;
-	uint64_t epoch = 0;
+	uint64_t epoch = 0, seen = 0;
 
 	if (encl) {
 		epoch = atomic_load(&encl->sh->mm_epoch);
-		if (epoch == atomic_load(&encl->mm_seen))
+		seen = atomic_load(&encl->mm_seen);
+		if (epoch == seen)
 			encl = NULL;
 		else
 			sgx_encl_get(encl); /* outlives the table snapshot */
@@ -516,8 +525,17 @@ void shim_mm_sync(uint64_t addr)
 	vma_read_end();
 	if (!encl)
 		return;
-	atomic_store(&encl->mm_seen, epoch);
-	shim_mm_refresh(encl);
+	/*
+	 * Seen only once re-derived, so that a second thread entering now
+	 * does not go in first. An entry from a handler that interrupted
+	 * this process's own mmap would wait for itself: try again at the
+	 * next entry instead.
+	 */
+	if (!pthread_mutex_trylock(&vma_lock)) {
+		refresh_locked(encl);
+		pthread_mutex_unlock(&vma_lock);
+		atomic_compare_exchange_strong(&encl->mm_seen, &seen, epoch);
+	}
 	sgx_encl_put(encl);
 }
 

@@ -176,6 +176,26 @@ static void test_open_flags(void)
 }
 
 /* Each open is a new enclave (§1.3). */
+/*
+ * The driver has no write: write() and ftruncate() on an enclave fd fail
+ * (EINVAL upstream; softsgx's descriptor is read-only, EBADF/EINVAL) and
+ * leave the enclave as it was.
+ */
+static void test_write_refused(void)
+{
+	int fd = uapi_open_enclave();
+	char junk[64];
+
+	memset(junk, 0xA5, sizeof(junk));
+	uapi_check(write(fd, junk, sizeof(junk)) == -1,
+		   "write() on an enclave fd fails (%s)", strerror(errno));
+	uapi_check(ftruncate(fd, 0) == -1,
+		   "ftruncate() on an enclave fd fails (%s)", strerror(errno));
+	uapi_check(is_fresh_enclave(fd),
+		   "the enclave is still a fresh enclave after them");
+	close(fd);
+}
+
 static void test_open_new_enclave(void)
 {
 	int a = uapi_open_enclave(), b = uapi_open_enclave();
@@ -440,6 +460,7 @@ int main(int argc, char **argv)
 		return exec_check(argv + 2);
 	test_open_entry_points();
 	test_open_flags();
+	test_write_refused();
 	test_open_new_enclave();
 	test_stat();
 	test_dup();

@@ -1092,7 +1092,7 @@ static void test_release_in_forked_child(void **state)
 	assert_int_equal(drvtest_build_small(encl, 0, NULL), 0);
 	assert_int_equal(sgx_secs_measurement(encl->secs, before), 0);
 	fflush(NULL);
-	sgx_encl_fork_prepare();
+	assert_int_equal(sgx_encl_fork_prepare(), 0);
 	pid = fork();
 	if (!pid) {
 		sgx_encl_fork_child();

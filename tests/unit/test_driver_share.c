@@ -25,7 +25,7 @@ static int in_child(struct sgx_encl *encl, int (*child)(struct sgx_encl *))
 	pid_t pid;
 
 	fflush(NULL);
-	sgx_encl_fork_prepare();
+	assert_int_equal(sgx_encl_fork_prepare(), 0);
 	pid = fork();
 	if (!pid) {
 		sgx_encl_fork_child();
@@ -208,11 +208,40 @@ static void test_failed_fork_slot(void **state)
 
 	(void)state;
 	assert_non_null(encl);
-	sgx_encl_fork_prepare();
+	assert_int_equal(sgx_encl_fork_prepare(), 0);
 	assert_true(holds(encl, -getpid()));
 	sgx_encl_fork_parent(-1);
 	assert_false(holds(encl, -getpid()));
 	sgx_encl_put(encl);
+}
+
+/* No slot for the child: the fork is refused, nothing stays reserved. */
+static void test_full_holder_list(void **state)
+{
+	struct sgx_encl *a = sgx_encl_alloc(), *b = sgx_encl_alloc();
+	int used = 0;
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(b);
+	for (int i = 0; i < SGX_ENCL_MAX_USERS; i++) {
+		if (!b->sh->users[i]) {
+			b->sh->users[i] = getpid();
+			used++;
+		}
+	}
+	assert_int_equal(sgx_encl_fork_prepare(), -EAGAIN);
+	assert_false(holds(a, -getpid()));
+	assert_false(holds(b, -getpid()));
+	/* Slots of processes that are gone are freed on the way out. */
+	for (int i = 0; i < SGX_ENCL_MAX_USERS && used > 1; i++) {
+		if (b->sh->users[i] == getpid()) {
+			b->sh->users[i] = 0;
+			used--;
+		}
+	}
+	sgx_encl_put(b);
+	sgx_encl_put(a);
 }
 
 #define T(fn) cmocka_unit_test_teardown(fn, drvtest_check_released)
@@ -225,6 +254,7 @@ int main(void)
 		T(test_state_is_shared),
 		T(test_dead_holder_forgotten),
 		T(test_failed_fork_slot),
+		T(test_full_holder_list),
 	};
 
 	return cmocka_run_group_tests(tests, drvtest_group_setup, NULL);
