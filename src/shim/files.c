@@ -328,6 +328,13 @@ static FILE *device_fopen(int type, const char *mode)
 
 	if (fd < 0)
 		return NULL;
+	/*
+	 * An enclave's descriptor is read-only underneath (enclave_fd()),
+	 * which the C library checks the mode against: there is nothing to
+	 * write to a device without write() anyway.
+	 */
+	if (type == SHIM_FILE_ENCLAVE)
+		mode = strchr(mode, 'e') ? "re" : "r";
 	f = fdopen(fd, mode);
 	if (!f)
 		close(fd);

@@ -103,16 +103,13 @@ static void check_opened(int fd, int err, const char *what, const char *bug)
 		check_opened(fd_, err_, (what), (bug)); \
 	} while (0)
 
-#define BUG_DOT "\"/.\" components are not removed from device paths"
-#define BUG_RELATIVE "only absolute device paths are recognised"
-
 /* stdio opens through glibc's internal open, which a preload cannot see. */
 static void test_fopen(void)
 {
 	FILE *f = fopen(ENCLAVE, "r+");
 
 	CHECK_OPEN(f ? dup(fileno(f)) : -1, "fopen(/dev/sgx_enclave, r+)",
-		   "fopen() reaches the kernel, not the shim");
+		   NULL);
 	if (f)
 		fclose(f);
 }
@@ -137,9 +134,9 @@ static void test_open_entry_points(void)
 	CHECK_OPEN(open("/dev//sgx_enclave", O_RDWR), "open(/dev//sgx_enclave)",
 		   NULL);
 	CHECK_OPEN(open("/dev/./sgx_enclave", O_RDWR),
-		   "open(/dev/./sgx_enclave)", BUG_DOT);
+		   "open(/dev/./sgx_enclave)", NULL);
 	CHECK_OPEN(openat(dev, "sgx_enclave", O_RDWR),
-		   "openat(fd of /dev, sgx_enclave)", BUG_RELATIVE);
+		   "openat(fd of /dev, sgx_enclave)", NULL);
 	close(dev);
 	test_fopen();
 }
