@@ -153,7 +153,8 @@ static void bench_hooks(long iters, const struct sgx_lsm_subject *app)
 	volatile int sink = 0;
 	double t0;
 
-	if (!sig || security_enclave_alloc(&blob, 0x100000000ULL, 1024, 4))
+	if (!sig ||
+	    security_enclave_alloc(&blob, 0x100000000ULL, 1024, 4, NULL))
 		return;
 	/* Signer 1234's rule allows launch from ISVSVN 2 on: no audit. */
 	digest(mrsigner, 1, 1234);

@@ -54,9 +54,11 @@ void sgx_encl_layout(struct sgx_encl_layout *l, uint64_t elrange)
 	l->pages_offset = elrange + SGX_PAGE_SIZE;
 	l->epcm_offset = l->pages_offset +
 			 page_align(l->nr_pages * sizeof(struct sgx_encl_page));
-	l->alias_size =
+	l->lsm_offset =
 		l->epcm_offset +
 		page_align((l->nr_pages + 1) * sizeof(struct sgx_epcm_entry));
+	l->alias_size = l->lsm_offset +
+			page_align(security_enclave_shared_size(l->nr_pages));
 }
 
 int sgx_encl_view(struct sgx_encl *encl, void *alias, uint64_t elrange)
@@ -70,6 +72,7 @@ int sgx_encl_view(struct sgx_encl *encl, void *alias, uint64_t elrange)
 	encl->nr_pages = l.nr_pages;
 	encl->pages = l.nr_pages ? (void *)(a + l.pages_offset) : NULL;
 	encl->secs = a + elrange;
+	encl->lsm_shared = a + l.lsm_offset;
 	encl->section = sgx_epc_add_shared_section(
 		sgx_driver_cpu(), alias, l.nr_pages + 1,
 		(struct sgx_epcm_entry *)(a + l.epcm_offset));
@@ -163,6 +166,7 @@ static void backing_unmap(struct sgx_encl *encl)
 	encl->pages = NULL;
 	encl->nr_pages = 0;
 	encl->secs = NULL;
+	encl->lsm_shared = NULL;
 }
 
 void sgx_encl_backing_free(struct sgx_encl *encl)

@@ -13,6 +13,7 @@
  *   + SIZE                  the SECS
  *   + SIZE + 4096           struct sgx_encl_page records, one per page
  *   then                    the EPCM of the SIZE + 1 EPC pages above
+ *   then                    the policy's shared state (src/lsm)
  *
  * Each process maps everything from SGX_ENCL_ELRANGE_OFFSET on, read-write,
  * as the *alias*, at the same address in every process (recorded in the
@@ -120,6 +121,7 @@ struct sgx_encl {
 	void *alias; /* the EPC the CPU sees */
 	size_t alias_size;
 	void *secs; /* EPC page of the SECS, after the ELRANGE pages */
+	void *lsm_shared; /* the policy's state shared by all holders */
 	struct sgx_epc_section *section;
 
 	size_t epc_pages; /* charged to this process's EPC budget */

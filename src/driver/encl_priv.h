@@ -17,6 +17,7 @@ struct sgx_encl_layout {
 	size_t nr_pages; /* ELRANGE pages backed */
 	size_t pages_offset; /* struct sgx_encl_page[nr_pages] */
 	size_t epcm_offset; /* struct sgx_epcm_entry[nr_pages + 1] */
+	size_t lsm_offset; /* the policy's shared state (src/lsm) */
 	size_t alias_size;
 };
 

@@ -382,7 +382,8 @@ static int attach(struct sgx_encl *encl)
 	ret = sgx_encl_view(encl, alias, sh->elrange);
 	if (!ret && !encl->security)
 		ret = security_enclave_alloc(&encl->security, sh->base,
-					     encl->nr_pages, sh->attributes);
+					     encl->nr_pages, sh->attributes,
+					     encl->lsm_shared);
 	if (ret) {
 		if (encl->alias)
 			sgx_epc_detach_section(sgx_driver_cpu(), encl->section);

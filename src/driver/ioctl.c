@@ -82,7 +82,8 @@ static int sgx_encl_create(struct sgx_encl *encl, struct sgx_secs *secs)
 		goto err_uncharge;
 	/* The policy's page history for this ELRANGE (NULL without one). */
 	ret = security_enclave_alloc(&encl->security, secs->base,
-				     encl->nr_pages, secs->attributes.flags);
+				     encl->nr_pages, secs->attributes.flags,
+				     encl->lsm_shared);
 	if (ret)
 		goto err_backing;
 	ret = sgx_encl_ecreate(encl, secs);

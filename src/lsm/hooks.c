@@ -47,12 +47,25 @@ struct perm_cache {
 	struct sgx_lsm_decision d;
 };
 
+/*
+ * What every process holding the enclave must agree on (the driver keeps it
+ * in the enclave's shared memory): a page made writable in one process is
+ * never safe to execute in another, and an identity INIT learnt in one is
+ * the enclave's everywhere. Bytes change atomically across processes.
+ */
+struct sgx_lsm_shared {
+	struct sgx_lsm_object obj;
+	uint8_t pages[];
+};
+
 struct sgx_lsm_encl {
-	pthread_mutex_t lock; /* everything below */
+	pthread_mutex_t lock; /* everything below, within this process */
 	uint64_t base;
 	size_t nr_pages;
-	uint8_t *pages; /* SGX_LSM_PAGE_* per page of ELRANGE */
-	struct sgx_lsm_object obj; /* what is known of the enclave */
+	struct sgx_lsm_shared *sh;
+	bool own_sh; /* allocated here, not the driver's shared memory */
+	uint8_t *pages; /* sh->pages: SGX_LSM_PAGE_* per page of ELRANGE */
+	struct sgx_lsm_object *obj; /* &sh->obj: what is known of it */
 	struct sgx_lsm_object candidate; /* the identity INIT is trying */
 	uint8_t deferred; /* permissions INIT must decide */
 	uint64_t deferred_addr[SGX_LSM_NR_PERMS];
@@ -111,7 +124,7 @@ static void decide(struct hook *h, enum sgx_lsm_perm perm,
 		*d = h->memo[perm];
 		return;
 	}
-	if (h->blob && h->obj == &h->blob->obj && !h->obj->identity_known)
+	if (h->blob && h->obj == h->blob->obj && !h->obj->identity_known)
 		c = &h->blob->cache[perm];
 	if (c && c->valid && c->generation == h->pol->generation &&
 	    c->uid == h->subj->uid && c->gid == h->subj->gid) {
@@ -175,8 +188,13 @@ static int check_all(struct hook *h, uint8_t needed, uint64_t addr)
 
 /* --- the blob ----------------------------------------------------------- */
 
+size_t security_enclave_shared_size(size_t nr_pages)
+{
+	return sizeof(struct sgx_lsm_shared) + nr_pages;
+}
+
 int security_enclave_alloc(struct sgx_lsm_encl **blob, uint64_t base,
-			   size_t nr_pages, uint64_t attributes)
+			   size_t nr_pages, uint64_t attributes, void *shared)
 {
 	struct sgx_lsm_encl *b;
 
@@ -186,17 +204,23 @@ int security_enclave_alloc(struct sgx_lsm_encl **blob, uint64_t base,
 	b = calloc(1, sizeof(*b));
 	if (!b)
 		return -ENOMEM;
+	b->own_sh = !shared;
 	/* calloc of a large array is lazily zeroed memory. */
-	b->pages = calloc(nr_pages ? nr_pages : 1, 1);
-	if (!b->pages || pthread_mutex_init(&b->lock, NULL)) {
-		free(b->pages);
+	b->sh = shared ? shared :
+			 calloc(1, security_enclave_shared_size(nr_pages));
+	if (!b->sh || pthread_mutex_init(&b->lock, NULL)) {
+		if (b->own_sh)
+			free(b->sh);
 		free(b);
 		return -ENOMEM;
 	}
 	b->base = base;
 	b->nr_pages = nr_pages;
-	b->obj.attributes_known = true;
-	b->obj.attributes = attributes;
+	b->pages = b->sh->pages;
+	b->obj = &b->sh->obj;
+	/* The same values whoever comes first: CREATE fixed them. */
+	b->obj->attributes_known = true;
+	b->obj->attributes = attributes;
 	*blob = b;
 	return 0;
 }
@@ -206,7 +230,8 @@ void security_enclave_free(struct sgx_lsm_encl *blob)
 	if (!blob)
 		return;
 	pthread_mutex_destroy(&blob->lock);
-	free(blob->pages);
+	if (blob->own_sh)
+		free(blob->sh);
 	free(blob);
 }
 
@@ -218,7 +243,7 @@ static void set_state(struct sgx_lsm_encl *blob, uint64_t offset, uint8_t state)
 		return;
 	pthread_mutex_lock(&blob->lock);
 	if (i < blob->nr_pages)
-		blob->pages[i] = state;
+		__atomic_store_n(&blob->pages[i], state, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&blob->lock);
 }
 
@@ -348,7 +373,7 @@ int security_enclave_load(struct sgx_lsm_encl *blob, struct sgx_lsm_load *l)
 
 	l->max_prot = RWX;
 	l->state = load_state(l, prot);
-	if (!blob || !hook_begin(&h, "load", blob, &blob->obj))
+	if (!blob || !hook_begin(&h, "load", blob, blob->obj))
 		return 0;
 	h.audited = &l->audited;
 	pthread_mutex_lock(&blob->lock);
@@ -396,8 +421,11 @@ static void mark_written(struct sgx_lsm_encl *blob, size_t first, size_t last)
 {
 	for (size_t i = first; i < last; i++)
 		if (blob->pages[i] & SGX_LSM_PAGE_PRESENT) {
-			blob->pages[i] |= SGX_LSM_PAGE_WRITTEN;
-			blob->pages[i] &= (uint8_t)~SGX_LSM_PAGE_SAFE;
+			__atomic_fetch_or(&blob->pages[i], SGX_LSM_PAGE_WRITTEN,
+					  __ATOMIC_RELAXED);
+			__atomic_fetch_and(&blob->pages[i],
+					   (uint8_t)~SGX_LSM_PAGE_SAFE,
+					   __ATOMIC_RELAXED);
 		}
 }
 
@@ -409,7 +437,7 @@ static int enclave_map(struct sgx_lsm_encl *blob, unsigned long start,
 	int ret = 0;
 
 	prot &= RWX;
-	if (!blob || !hook_begin(&h, op, blob, &blob->obj))
+	if (!blob || !hook_begin(&h, op, blob, blob->obj))
 		return 0;
 	pthread_mutex_lock(&blob->lock);
 	if (clip(blob, start, end, &first, &last)) {
@@ -463,7 +491,7 @@ int security_enclave_modpe(struct sgx_lsm_encl *blob, uint64_t offset,
 	size_t i = offset >> PAGE_SHIFT;
 
 	if (!(perms & SGX_SECINFO_X) || !blob ||
-	    !hook_begin(&h, "emodpe", blob, &blob->obj))
+	    !hook_begin(&h, "emodpe", blob, blob->obj))
 		return 0;
 	pthread_mutex_lock(&blob->lock);
 	if (i < blob->nr_pages && (blob->pages[i] & SGX_LSM_PAGE_PRESENT))
@@ -552,7 +580,7 @@ void security_enclave_init_done(struct sgx_lsm_encl *blob)
 		return;
 	pthread_mutex_lock(&blob->lock);
 	if (blob->candidate.identity_known) {
-		blob->obj = blob->candidate;
+		*blob->obj = blob->candidate;
 		blob->deferred = 0;
 		memset(blob->cache, 0, sizeof(blob->cache));
 	}
@@ -565,7 +593,7 @@ int security_enclave_provision(struct sgx_lsm_encl *blob)
 	struct hook h;
 	int ret;
 
-	if (!hook_begin(&h, "provision", blob, blob ? &blob->obj : &unknown))
+	if (!hook_begin(&h, "provision", blob, blob ? blob->obj : &unknown))
 		return 0;
 	if (blob)
 		pthread_mutex_lock(&blob->lock);

@@ -85,7 +85,13 @@ struct sgx_lsm_load {
  * 0 or -ENOMEM.
  */
 int security_enclave_alloc(struct sgx_lsm_encl **blob, uint64_t base,
-			   size_t nr_pages, uint64_t attributes);
+			   size_t nr_pages, uint64_t attributes, void *shared);
+/*
+ * Bytes of the state every process holding the enclave shares (the page
+ * history and what is known of the enclave): the driver passes that much
+ * zeroed shared memory as `shared` (NULL: the blob keeps its own).
+ */
+size_t security_enclave_shared_size(size_t nr_pages);
 void security_enclave_free(struct sgx_lsm_encl *blob);
 
 /*

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "drvtest.h"
@@ -671,6 +672,43 @@ static void test_safe_bit(void **state)
 	munmap((void *)pg.src, PAGE);
 }
 
+/*
+ * The history is the enclave's, not the process's: a page a forked child
+ * mapped writable is not safe to execute in the parent either.
+ */
+static void test_safe_bit_across_fork(void **state)
+{
+	struct page pg = { 0x1000, SI_RWX, file_page(RX), true };
+	unsigned long addr = DRVTEST_BASE + 0x1000;
+	int status;
+	pid_t pid;
+	struct fx f;
+
+	(void)state;
+	use_policy("version: 1\nmodel: safe-to-execute\ndefault: allow\n"
+		   "rules:\n  - deny: [execdirty, execanon]\n");
+	fx_build(&f, 0, &pg);
+	fflush(NULL);
+	assert_int_equal(sgx_encl_fork_prepare(), 0);
+	pid = fork();
+	if (!pid) {
+		sgx_encl_fork_child();
+		_exit(sgx_encl_may_map(f.encl, addr, addr + PAGE, RW) ? 1 : 0);
+	}
+	sgx_encl_fork_parent(pid);
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_true(security_enclave_page_state(f.encl->security, 0x1000) &
+		    SGX_LSM_PAGE_WRITTEN);
+	assert_int_equal(sgx_encl_may_map(f.encl, addr, addr + PAGE, RX),
+			 -EACCES);
+	fx_free(&f);
+	sgx_lsm_set_policy(NULL);
+	munmap((void *)pg.src, PAGE);
+}
+
 /* A modified page of a private file mapping counts as anonymous. */
 static void test_modified_file_page_is_anon(void **state)
 {
@@ -806,6 +844,7 @@ int main(void)
 		cmocka_unit_test(test_deferred_to_init),
 		cmocka_unit_test(test_vma_propagate_cap),
 		cmocka_unit_test(test_safe_bit),
+		cmocka_unit_test(test_safe_bit_across_fork),
 		cmocka_unit_test(test_modified_file_page_is_anon),
 		cmocka_unit_test(test_fault_and_modpe),
 		cmocka_unit_test(test_vepc),
