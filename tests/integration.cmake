@@ -127,6 +127,22 @@ set_tests_properties(integration_fork_share PROPERTIES TIMEOUT 600
   ENVIRONMENT "${TESTENC_ENV};SOFTSGX_EPC_SIZE=1400K"
   FAIL_REGULAR_EXPRESSION "EREMOVE failed;leaking")
 
+# The same as an ordinary user (nobody, when the suite runs as root), with
+# a platform of its own.
+set(UNPRIV_ENV ${TESTENC_ENV})
+list(FILTER UNPRIV_ENV EXCLUDE REGEX "^SOFTSGX_PLATFORM=")
+foreach(host fork_share lifecycle)
+  add_test(NAME integration_${host}_unprivileged
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/integration/unprivileged.sh
+            ${CMAKE_CURRENT_BINARY_DIR}/integration/unpriv_${host}
+            $<TARGET_FILE:softsgx> run -- $<TARGET_FILE:it_${host}>
+            ${TESTENC_A} ${TESTENC_A_SIG})
+  set_tests_properties(integration_${host}_unprivileged PROPERTIES
+    TIMEOUT 600 SKIP_RETURN_CODE 77
+    ENVIRONMENT "${UNPRIV_ENV};SOFTSGX_EPC_SIZE=1400K"
+    FAIL_REGULAR_EXPRESSION "EREMOVE failed")
+endforeach()
+
 integration_host(raw)
 integration_test(raw raw ${TESTENC_A} ${TESTENC_A_SIG})
 integration_altstack(raw)
