@@ -521,23 +521,44 @@ void shim_kick_process(pid_t pid)
 		sigqueue(pid, SHIM_SIGKICK, v);
 }
 
-/* The C half of fastpath.S: EENTER from the vDSO without a signal. */
+/*
+ * ERESUME's extended state, loaded last: nothing between here and the
+ * enclave touches x87/SSE/AVX state (fastpath.S uses general registers
+ * only). sgx_eresume() checked the image as XRSTOR will (header, MXCSR),
+ * and it lies 64-byte aligned at the start of an SSA frame.
+ */
+static inline void fast_xrstor(const void *xsave, uint64_t xfrm)
+{
+	asm volatile("xrstor64 (%0)"
+		     :
+		     : "r"(xsave), "a"((uint32_t)xfrm),
+		       "d"((uint32_t)(xfrm >> 32))
+		     : "memory");
+}
+
+/* The C half of fastpath.S: EENTER and ERESUME from the vDSO, no signal. */
 int shim_fast_enter(struct sgx_regs *regs);
 
 int shim_fast_enter(struct sgx_regs *regs)
 {
+	uint32_t leaf = (uint32_t)regs->rax;
+	const void *xsave = NULL;
 	struct shim_thread *t;
 	struct sgx_fault *f;
+	size_t len;
+	int ret;
 
-	if ((uint32_t)regs->rax != EENTER)
-		return 1; /* ERESUME restores state from a signal frame */
+	if (leaf != EENTER && leaf != ERESUME)
+		return 1;
 	t = shim_thread_get();
 	if (!t)
 		return 1;
 	regs->fsbase = shim_rdfsbase();
 	regs->gsbase = shim_rdgsbase();
 	shim_mm_sync(regs->rbx);
-	if (sgx_eenter(&t->lp, regs)) {
+	ret = leaf == EENTER ? sgx_eenter(&t->lp, regs) :
+			       sgx_eresume(&t->lp, regs, &xsave, &len);
+	if (ret) {
 		/* The fault is at the vDSO's ENCLU: its fixup reports it. */
 		f = &t->lp.fault;
 		regs->rip = shim_vdso.fixup;
@@ -547,6 +568,16 @@ int shim_fast_enter(struct sgx_regs *regs)
 		return 2;
 	}
 	fast_altstack_enter(t);
-	shim_sud_enter(t);
-	return 0;
+	/*
+	 * fastpath.S makes no system call before the enclave runs, except
+	 * arch_prctl for FS/GS on CPUs without FSGSBASE: there this entry
+	 * goes in with system calls allowed (the next one through a handler
+	 * will not).
+	 */
+	if (shim_have_fsgsbase)
+		shim_sud_enter(t);
+	if (!xsave)
+		return 0;
+	fast_xrstor(xsave, t->lp.encl.secs->attributes.xfrm);
+	return 3;
 }

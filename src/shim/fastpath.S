@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * EENTER from __vdso_sgx_enter_enclave without a trap. Called just before
- * the vDSO's ENCLU, with that instruction's registers (RAX = leaf, RBX =
- * TCS, RCX = AEP = the ENCLU, arguments in the others). The registers go
+ * EENTER and ERESUME from __vdso_sgx_enter_enclave without a trap. Called
+ * just before the vDSO's ENCLU, with that instruction's registers (RAX =
+ * leaf, RBX = TCS, RCX = AEP = the ENCLU, arguments in the others). The registers go
  * into a struct sgx_regs on this (host) stack, shim_fast_enter() runs the
  * leaf, and then:
  *   1: declined — everything is restored and we return to the ENCLU,
- *      which traps as usual (ERESUME, or no thread state);
- *   0: entered — FS/GS become the enclave's, the registers its, RSP the
- *      one at the ENCLU, and we jump to the enclave entry;
+ *      which traps as usual (no thread state);
+ *   0: entered — FS/GS become the enclave's, the registers its (RSP the
+ *      one at the ENCLU for EENTER, the SSA's for ERESUME, whose extended
+ *      state shim_fast_enter() already loaded), and we jump to the
+ *      enclave entry or the interrupted instruction;
  *   2: faulted — the same jump, to the vDSO's exception label with
  *      RDI/RSI/RDX describing the fault, as the kernel's fixup does.
  * A signal that arrives before the jump sees a RIP outside the enclave
@@ -34,12 +36,44 @@
 #define R_RIP 136
 #define R_FSBASE 144
 #define R_GSBASE 152
-/* struct sgx_regs, below a 16-byte aligned frame pointer. */
-#define FRAME 160
+/* struct sgx_regs, below a 16-byte aligned frame pointer, and a slot. */
+#define R_SLOT 160
+#define FRAME 176
+/*
+ * Where the jump target is kept below the final RSP: after EENTER that is
+ * the RSP at the ENCLU, and its -8 the return address of our call; after
+ * ERESUME it is the enclave's, whose code may keep data in its red zone,
+ * so the target goes below that (where a signal handler could write too).
+ */
+#define EENTER_SLOT -8
+#define ERESUME_SLOT -136
 
 #define SYS_arch_prctl 158
 #define ARCH_SET_GS 0x1001
 #define ARCH_SET_FS 0x1002
+
+/* Every register from the struct, RFLAGS, and last RSP: no flags after. */
+.macro RESTORE_REGS
+	mov	R_RFLAGS(%rsp), %rax
+	push	%rax
+	popfq
+	mov	R_RCX(%rsp), %rcx
+	mov	R_RDX(%rsp), %rdx
+	mov	R_RBX(%rsp), %rbx
+	mov	R_RBP(%rsp), %rbp
+	mov	R_RSI(%rsp), %rsi
+	mov	R_RDI(%rsp), %rdi
+	mov	R_R8(%rsp), %r8
+	mov	R_R9(%rsp), %r9
+	mov	R_R10(%rsp), %r10
+	mov	R_R11(%rsp), %r11
+	mov	R_R12(%rsp), %r12
+	mov	R_R13(%rsp), %r13
+	mov	R_R14(%rsp), %r14
+	mov	R_R15(%rsp), %r15
+	mov	R_RAX(%rsp), %rax
+	mov	R_RSP(%rsp), %rsp
+.endm
 
 	.text
 	.globl	shim_fast_enclu
@@ -75,12 +109,17 @@ shim_fast_enclu:
 	mov	8(%rbp), %rax		/* our return address: the ENCLU */
 	mov	%rax, R_RIP(%rsp)
 
+	movq	$EENTER_SLOT, R_SLOT(%rsp)
 	mov	%rsp, %rdi
 	call	shim_fast_enter
 	cmp	$1, %eax
 	je	.Ldecline
 	cmp	$2, %eax
 	je	.Lregs
+	cmp	$3, %eax
+	jne	.Lbases
+	movq	$ERESUME_SLOT, R_SLOT(%rsp)
+.Lbases:
 
 	/* Entered: the enclave's FS and GS. */
 	cmpb	$0, shim_have_fsgsbase(%rip)
@@ -101,30 +140,17 @@ shim_fast_enclu:
 	syscall
 
 .Lregs:
-	/* The target goes just below the final RSP (its red zone). */
 	mov	R_RSP(%rsp), %rax
+	add	R_SLOT(%rsp), %rax
 	mov	R_RIP(%rsp), %rcx
-	mov	%rcx, -8(%rax)
-	mov	R_RFLAGS(%rsp), %rax
-	push	%rax
-	popfq
-	mov	R_RCX(%rsp), %rcx
-	mov	R_RDX(%rsp), %rdx
-	mov	R_RBX(%rsp), %rbx
-	mov	R_RBP(%rsp), %rbp
-	mov	R_RSI(%rsp), %rsi
-	mov	R_RDI(%rsp), %rdi
-	mov	R_R8(%rsp), %r8
-	mov	R_R9(%rsp), %r9
-	mov	R_R10(%rsp), %r10
-	mov	R_R11(%rsp), %r11
-	mov	R_R12(%rsp), %r12
-	mov	R_R13(%rsp), %r13
-	mov	R_R14(%rsp), %r14
-	mov	R_R15(%rsp), %r15
-	mov	R_RAX(%rsp), %rax
-	mov	R_RSP(%rsp), %rsp
-	jmp	*-8(%rsp)
+	mov	%rcx, (%rax)
+	cmpq	$ERESUME_SLOT, R_SLOT(%rsp)
+	je	.Lresume
+	RESTORE_REGS
+	jmp	*EENTER_SLOT(%rsp)
+.Lresume:
+	RESTORE_REGS
+	jmp	*ERESUME_SLOT(%rsp)
 
 .Ldecline:
 	mov	R_RAX(%rsp), %rax
