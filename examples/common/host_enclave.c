@@ -2,7 +2,6 @@
 /*
  * An ordinary Linux SGX loader for the example hosts (host_enclave.h).
  */
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -10,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/auxv.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -18,118 +16,17 @@
 #include <asm/sgx.h>
 
 #include "host_enclave.h"
+#include "host_util.h"
 #include "tools/image.h"
 
 #define EENTER 2
 #define EEXIT 4
-#define SIGSTRUCT_SIZE 1808
 
 typedef int (*vdso_sgx_enter_enclave_t)(unsigned long rdi, unsigned long rsi,
 					unsigned long rdx,
 					unsigned int function, unsigned long r8,
 					unsigned long r9,
 					struct sgx_enclave_run *run);
-
-/* The System V ABI's ELF hash, which DT_HASH tables are built with. */
-static unsigned long elf_hash(const char *name)
-{
-	unsigned long h = 0;
-
-	for (; *name; name++) {
-		h = (h << 4) + (unsigned char)*name;
-		h ^= (h >> 24) & 0xf0;
-		h &= 0x0fffffff;
-	}
-	return h;
-}
-
-struct vdso {
-	uintptr_t load; /* add to a d_ptr or st_value */
-	const Elf64_Sym *symtab;
-	const char *strtab;
-	const Elf32_Word *hash;
-};
-
-static int vdso_tables(struct vdso *v)
-{
-	const Elf64_Ehdr *ehdr = (const void *)getauxval(AT_SYSINFO_EHDR);
-	const Elf64_Phdr *phdr;
-	const Elf64_Dyn *dyn = NULL;
-	bool have_load = false;
-
-	if (!ehdr)
-		return -1;
-	phdr = (const void *)((uintptr_t)ehdr + ehdr->e_phoff);
-	for (int i = 0; i < ehdr->e_phnum; i++) {
-		if (phdr[i].p_type == PT_LOAD && !have_load) {
-			v->load = (uintptr_t)ehdr + phdr[i].p_offset -
-				  phdr[i].p_vaddr;
-			have_load = true;
-		}
-		if (phdr[i].p_type == PT_DYNAMIC)
-			dyn = (const void *)((uintptr_t)ehdr +
-					     phdr[i].p_offset);
-	}
-	for (; have_load && dyn && dyn->d_tag != DT_NULL; dyn++) {
-		if (dyn->d_tag == DT_SYMTAB)
-			v->symtab = (const void *)(v->load + dyn->d_un.d_ptr);
-		else if (dyn->d_tag == DT_STRTAB)
-			v->strtab = (const void *)(v->load + dyn->d_un.d_ptr);
-		else if (dyn->d_tag == DT_HASH)
-			v->hash = (const void *)(v->load + dyn->d_un.d_ptr);
-	}
-	return v->symtab && v->strtab && v->hash ? 0 : -1;
-}
-
-/* DT_HASH: nbucket, nchain, buckets, then the chains. */
-static void *vdso_sym(const char *name)
-{
-	struct vdso v = { 0 };
-	Elf32_Word nbucket;
-
-	if (vdso_tables(&v))
-		return NULL;
-	nbucket = v.hash[0];
-	for (Elf32_Word i = v.hash[2 + elf_hash(name) % nbucket]; i;
-	     i = v.hash[2 + nbucket + i])
-		if (!strcmp(v.strtab + v.symtab[i].st_name, name))
-			return (void *)(v.load + v.symtab[i].st_value);
-	return NULL;
-}
-
-/* EINIT wants the SIGSTRUCT page aligned. */
-static void *read_sigstruct(const char *path)
-{
-	void *sig = aligned_alloc(4096, 4096);
-	FILE *f = fopen(path, "rb");
-	int ok = sig && f && fread(sig, 1, SIGSTRUCT_SIZE, f) == SIGSTRUCT_SIZE;
-
-	if (f)
-		fclose(f);
-	if (!ok) {
-		fprintf(stderr, "cannot read the SIGSTRUCT %s\n", path);
-		free(sig);
-		return NULL;
-	}
-	return sig;
-}
-
-/* ELRANGE must be aligned to its size: reserve twice that, keep a window. */
-static uint64_t reserve_elrange(uint64_t size)
-{
-	uint8_t *area = mmap(NULL, 2 * size, PROT_NONE,
-			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	uint64_t start, base;
-
-	if (area == MAP_FAILED)
-		return 0;
-	start = (uint64_t)area;
-	base = (start + size - 1) & ~(size - 1);
-	if (base > start)
-		munmap(area, base - start);
-	munmap((void *)(base + size), start + size - base);
-	return base;
-}
 
 static int create(struct host_enclave *e, const struct softsgx_image *img)
 {
@@ -203,7 +100,7 @@ static int build(struct host_enclave *e, const struct softsgx_image *img,
 		return -1;
 	}
 	e->size = img->size;
-	e->base = reserve_elrange(img->size);
+	e->base = host_reserve_elrange(img->size);
 	e->tcs = e->base + img->tcs[0];
 	if (!e->base || create(e, img) || add_pages(e, img) ||
 	    ioctl(e->fd, SGX_IOC_ENCLAVE_INIT, &init) || map_pages(e, img))
@@ -226,7 +123,9 @@ int host_enclave_load(struct host_enclave *e, const char *name,
 		fprintf(stderr, "enclave %s: %s\n", name, err);
 		return -1;
 	}
-	sig = read_sigstruct(sig_path);
+	sig = host_read_sigstruct(sig_path);
+	if (!sig)
+		fprintf(stderr, "cannot read the SIGSTRUCT %s\n", sig_path);
 	e->fd = sig ? open("/dev/sgx_enclave", O_RDWR | O_CLOEXEC) : -1;
 	if (sig && e->fd < 0)
 		perror("/dev/sgx_enclave (run under `softsgx run`?)");
@@ -264,7 +163,7 @@ int host_enclave_call(struct host_enclave *e, void *args, uint64_t *result)
 	int ret;
 
 	if (!enter)
-		enter = (vdso_sgx_enter_enclave_t)vdso_sym(
+		enter = (vdso_sgx_enter_enclave_t)host_vdso_sym(
 			"__vdso_sgx_enter_enclave");
 	if (!enter) {
 		fprintf(stderr, "no __vdso_sgx_enter_enclave in the vDSO\n");

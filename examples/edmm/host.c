@@ -3,119 +3,21 @@
  * The EDMM examples' host library (host.h): an ordinary SGX host that
  * uses only the device, the ioctls of <asm/sgx.h>, mmap and the vDSO.
  */
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/auxv.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "host.h"
+#include "host_util.h"
 
 int edmm_vdso_call(unsigned long rdi, unsigned long rsi, unsigned long rdx,
 		   unsigned int function, unsigned long r8, unsigned long r9,
 		   struct sgx_enclave_run *run, void *vdso);
-
-/* SysV ELF hash, as DT_HASH uses it. */
-static uint32_t elf_hash(const char *name)
-{
-	uint32_t h = 0, g;
-
-	while (*name) {
-		h = (h << 4) + (unsigned char)*name++;
-		g = h & 0xf0000000U;
-		if (g)
-			h ^= g >> 24;
-		h &= ~g;
-	}
-	return h;
-}
-
-struct vdso_tables {
-	uintptr_t load;
-	const Elf64_Sym *sym;
-	const char *str;
-	const Elf32_Word *hash;
-};
-
-static int vdso_tables(struct vdso_tables *t)
-{
-	const Elf64_Ehdr *eh = (const void *)getauxval(AT_SYSINFO_EHDR);
-	const Elf64_Phdr *ph;
-	const Elf64_Dyn *dyn = NULL;
-
-	if (!eh)
-		return -1;
-	ph = (const void *)((uintptr_t)eh + eh->e_phoff);
-	memset(t, 0, sizeof(*t));
-	for (int i = 0; i < eh->e_phnum; i++) {
-		if (ph[i].p_type == PT_LOAD && !t->load)
-			t->load =
-				(uintptr_t)eh + ph[i].p_offset - ph[i].p_vaddr;
-		if (ph[i].p_type == PT_DYNAMIC)
-			dyn = (const void *)((uintptr_t)eh + ph[i].p_offset);
-	}
-	for (; dyn && dyn->d_tag != DT_NULL; dyn++) {
-		if (dyn->d_tag == DT_SYMTAB)
-			t->sym = (const void *)(t->load + dyn->d_un.d_ptr);
-		else if (dyn->d_tag == DT_STRTAB)
-			t->str = (const void *)(t->load + dyn->d_un.d_ptr);
-		else if (dyn->d_tag == DT_HASH)
-			t->hash = (const void *)(t->load + dyn->d_un.d_ptr);
-	}
-	return t->sym && t->str && t->hash ? 0 : -1;
-}
-
-static void *vdso_sym(const char *name)
-{
-	struct vdso_tables t;
-	Elf32_Word nbucket;
-
-	if (vdso_tables(&t))
-		return NULL;
-	nbucket = t.hash[0];
-	for (Elf32_Word i = t.hash[2 + elf_hash(name) % nbucket]; i;
-	     i = t.hash[2 + nbucket + i])
-		if (!strcmp(t.str + t.sym[i].st_name, name))
-			return (void *)(t.load + t.sym[i].st_value);
-	return NULL;
-}
-
-static void *read_sigstruct(const char *path)
-{
-	void *sig = aligned_alloc(4096, 4096);
-	FILE *f = fopen(path, "rb");
-	size_t n = sig && f ? fread(sig, 1, 1808, f) : 0;
-
-	if (f)
-		fclose(f);
-	if (n != 1808) {
-		free(sig);
-		return NULL;
-	}
-	return sig;
-}
-
-/* ELRANGE must be aligned to its size: reserve twice, keep the middle. */
-static uint64_t reserve_elrange(uint64_t size)
-{
-	uint8_t *area =
-		mmap(NULL, 2 * size, PROT_NONE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	uint64_t base;
-
-	if (area == MAP_FAILED)
-		return 0;
-	base = ((uint64_t)area + size - 1) & ~(size - 1);
-	if (base > (uint64_t)area)
-		munmap(area, base - (uint64_t)area);
-	munmap((void *)(base + size), (uint64_t)area + size - base);
-	return base;
-}
 
 static int create(struct edmm_host *h)
 {
@@ -163,7 +65,7 @@ static int add_pages(struct edmm_host *h)
 static int init(struct edmm_host *h, const char *sig_path)
 {
 	struct sgx_enclave_init init = { 0 };
-	void *sig = read_sigstruct(sig_path);
+	void *sig = host_read_sigstruct(sig_path);
 	int ret;
 
 	if (!sig) {
@@ -229,7 +131,7 @@ static int build(struct edmm_host *h, const char *sig, int dyn_prot)
 {
 	if (check_layout(h))
 		return -1;
-	h->base = reserve_elrange(h->size);
+	h->base = host_reserve_elrange(h->size);
 	if (!h->base || create(h) || add_pages(h) || init(h, sig) ||
 	    map_all(h, dyn_prot)) {
 		fprintf(stderr, "%s: building the enclave: %s\n", h->name,
@@ -253,7 +155,7 @@ int edmm_host_open(struct edmm_host *h, const char *name, const char *image,
 	}
 	h->size = h->img.size;
 	h->dyn = EDMM_DYN_OFFSET(h->size);
-	h->vdso_enter = vdso_sym("__vdso_sgx_enter_enclave");
+	h->vdso_enter = host_vdso_sym("__vdso_sgx_enter_enclave");
 	if (!h->vdso_enter) {
 		fprintf(stderr, "%s: no __vdso_sgx_enter_enclave\n", name);
 		return -1;
