@@ -12,6 +12,7 @@
 
 #include "arch/enclu.h"
 #include "arch/sgx_arch.h"
+#include "shim/eexit.h"
 #include "shim/fpstate.h"
 #include "shim/fsgs.h"
 #include "shim/mm.h"
@@ -141,6 +142,9 @@ bool shim_in_enclave(const struct shim_thread *t, const ucontext_t *uc)
 	 */
 	if (!t || !t->lp.encl.active)
 		return false;
+	/* An EEXIT the fast path declined (eexit.c) traps there. */
+	if (rip == (uintptr_t)shim_eexit_slow)
+		return true;
 	secs = t->lp.encl.secs;
 	return rip >= secs->base && rip - secs->base < secs->size;
 }
@@ -412,6 +416,11 @@ void shim_aex_signal(struct shim_thread *t, int sig, siginfo_t *si,
 	struct sgx_aex_event ev = { 0 };
 	uint64_t seq;
 
+	if (sig == SIGSEGV && shim_eexit_site_fault(si, uc)) {
+		uc->uc_mcontext.gregs[REG_RAX] = EEXIT;
+		enclu_inside(t, si, uc, bases);
+		return;
+	}
 	/*
 	 * A page whose EPCM now allows the access (EACCEPT, EMODPE): fix the
 	 * page tables and retry — once: a second fault at the same place has

@@ -21,6 +21,7 @@
 
 #include "driver/driver.h"
 #include "driver/encl.h"
+#include "shim/eexit.h"
 #include "shim/files.h"
 #include "shim/mm.h"
 #include "shim/sys.h"
@@ -696,6 +697,9 @@ static int enclave_ioctl(struct shim_file *f, unsigned long request,
 {
 	long ret = sgx_ioctl(f->encl, (unsigned int)request, arg);
 
+	/* Before anything can enter it: EEXIT sites become jumps. */
+	if (request == SGX_IOC_ENCLAVE_INIT && !ret)
+		shim_eexit_rewrite(f->encl);
 	/* Pages may have appeared under existing mappings. */
 	if (request == SGX_IOC_ENCLAVE_ADD_PAGES ||
 	    request == SGX_IOC_ENCLAVE_INIT ||

@@ -14,6 +14,7 @@
 #include "driver/encl.h"
 #include "driver/ioctl.h"
 #include "shim/cpuid.h"
+#include "shim/eexit.h"
 #include "shim/files.h"
 #include "shim/fsgs.h"
 #include "shim/mm.h"
@@ -93,6 +94,7 @@ __attribute__((constructor(101))) static void softsgx_init(void)
 	}
 	shim_files_init();
 	shim_sud_init();
+	shim_eexit_init();
 	sgx_driver_zap_hook = shim_mm_refresh;
 	sgx_driver_kick_hook = kick_hook;
 	shim_fault_hooks.sigill = softsgx_cpuid_handle_sigill;
