@@ -61,10 +61,7 @@ static struct sgx_tcs *tcs_epc(struct fixture *f)
 
 static struct sgx_gprsgx *ssa_gpr(struct fixture *f, int frame)
 {
-	char *page = test_epc_page(f->env, 1 + SSA / SGX_PAGE_SIZE + frame);
-
-	return (struct sgx_gprsgx *)(page + SGX_PAGE_SIZE -
-				     sizeof(struct sgx_gprsgx));
+	return test_ssa_gpr(f->env, 1 + SSA / SGX_PAGE_SIZE, frame);
 }
 
 static int setup_misc(void **state, uint32_t miscselect)

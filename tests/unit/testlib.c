@@ -53,6 +53,14 @@ void *test_epc_page(struct test_env *env, size_t index)
 	return (char *)env->epc + index * SGX_PAGE_SIZE;
 }
 
+struct sgx_gprsgx *test_ssa_gpr(struct test_env *env, size_t index, int frame)
+{
+	char *page = test_epc_page(env, index + (size_t)frame);
+
+	return (struct sgx_gprsgx *)(page + SGX_PAGE_SIZE -
+				     sizeof(struct sgx_gprsgx));
+}
+
 struct sgx_secs *test_ecreate(struct test_env *env, size_t secs_index,
 			      uint64_t base, uint64_t size,
 			      uint32_t ssa_frame_size, uint64_t flags)

@@ -25,6 +25,8 @@ struct test_env {
 struct test_env *test_env_new(size_t nr_pages);
 void test_env_free(struct test_env *env);
 void *test_epc_page(struct test_env *env, size_t index);
+/* The GPRSGX area of one-page SSA frame `frame`, frame 0 at EPC page index. */
+struct sgx_gprsgx *test_ssa_gpr(struct test_env *env, size_t index, int frame);
 
 /* Deterministic platform secrets derived from seed. */
 void test_platform_fill(struct sgx_platform *platform, uint8_t seed);
