@@ -16,29 +16,11 @@
  * A signal that arrives before the jump sees a RIP outside the enclave
  * and is handled as a host-mode signal (FS is saved and restored).
  */
-#define R_RAX 0
-#define R_RCX 8
-#define R_RDX 16
-#define R_RBX 24
-#define R_RSP 32
-#define R_RBP 40
-#define R_RSI 48
-#define R_RDI 56
-#define R_R8 64
-#define R_R9 72
-#define R_R10 80
-#define R_R11 88
-#define R_R12 96
-#define R_R13 104
-#define R_R14 112
-#define R_R15 120
-#define R_RFLAGS 128
-#define R_RIP 136
-#define R_FSBASE 144
-#define R_GSBASE 152
+#include "regs.S.inc"
+
 /* struct sgx_regs, below a 16-byte aligned frame pointer, and a slot. */
-#define R_SLOT 160
-#define FRAME 176
+#define R_SLOT R_SIZE
+#define FRAME (R_SIZE + 16)
 /*
  * Where the jump target is kept below the final RSP: after EENTER that is
  * the RSP at the ENCLU, and its -8 the return address of our call; after
@@ -47,33 +29,6 @@
  */
 #define EENTER_SLOT -8
 #define ERESUME_SLOT -136
-
-#define SYS_arch_prctl 158
-#define ARCH_SET_GS 0x1001
-#define ARCH_SET_FS 0x1002
-
-/* Every register from the struct, RFLAGS, and last RSP: no flags after. */
-.macro RESTORE_REGS
-	mov	R_RFLAGS(%rsp), %rax
-	push	%rax
-	popfq
-	mov	R_RCX(%rsp), %rcx
-	mov	R_RDX(%rsp), %rdx
-	mov	R_RBX(%rsp), %rbx
-	mov	R_RBP(%rsp), %rbp
-	mov	R_RSI(%rsp), %rsi
-	mov	R_RDI(%rsp), %rdi
-	mov	R_R8(%rsp), %r8
-	mov	R_R9(%rsp), %r9
-	mov	R_R10(%rsp), %r10
-	mov	R_R11(%rsp), %r11
-	mov	R_R12(%rsp), %r12
-	mov	R_R13(%rsp), %r13
-	mov	R_R14(%rsp), %r14
-	mov	R_R15(%rsp), %r15
-	mov	R_RAX(%rsp), %rax
-	mov	R_RSP(%rsp), %rsp
-.endm
 
 	.text
 	.globl	shim_fast_enclu
@@ -86,23 +41,11 @@ shim_fast_enclu:
 	and	$-16, %rsp
 	sub	$FRAME, %rsp
 	mov	%rax, R_RAX(%rsp)
-	mov	%rcx, R_RCX(%rsp)
-	mov	%rdx, R_RDX(%rsp)
-	mov	%rbx, R_RBX(%rsp)
+	SAVE_REGS
 	lea	16(%rbp), %rax		/* RSP at the ENCLU */
 	mov	%rax, R_RSP(%rsp)
 	mov	(%rbp), %rax		/* the caller's RBP */
 	mov	%rax, R_RBP(%rsp)
-	mov	%rsi, R_RSI(%rsp)
-	mov	%rdi, R_RDI(%rsp)
-	mov	%r8, R_R8(%rsp)
-	mov	%r9, R_R9(%rsp)
-	mov	%r10, R_R10(%rsp)
-	mov	%r11, R_R11(%rsp)
-	mov	%r12, R_R12(%rsp)
-	mov	%r13, R_R13(%rsp)
-	mov	%r14, R_R14(%rsp)
-	mov	%r15, R_R15(%rsp)
 	pushfq
 	pop	%rax
 	mov	%rax, R_RFLAGS(%rsp)
@@ -120,24 +63,8 @@ shim_fast_enclu:
 	jne	.Lbases
 	movq	$ERESUME_SLOT, R_SLOT(%rsp)
 .Lbases:
-
 	/* Entered: the enclave's FS and GS. */
-	cmpb	$0, shim_have_fsgsbase(%rip)
-	je	.Lsyscall_bases
-	mov	R_FSBASE(%rsp), %rax
-	wrfsbase %rax
-	mov	R_GSBASE(%rsp), %rax
-	wrgsbase %rax
-	jmp	.Lregs
-.Lsyscall_bases:
-	mov	$SYS_arch_prctl, %eax
-	mov	$ARCH_SET_FS, %edi
-	mov	R_FSBASE(%rsp), %rsi
-	syscall
-	mov	$SYS_arch_prctl, %eax
-	mov	$ARCH_SET_GS, %edi
-	mov	R_GSBASE(%rsp), %rsi
-	syscall
+	SET_BASES
 
 .Lregs:
 	mov	R_RSP(%rsp), %rax
