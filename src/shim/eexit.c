@@ -5,9 +5,9 @@
  * EEXIT. After INIT, the enclave's `mov $EEXIT, %eax; ENCLU` sites are
  * rewritten into `jmp *SLOT`: SLOT is a word at a fixed address below
  * 2 GiB, in a page every softsgx process maps privately at start-up, that
- * holds the address of eexit_stub.S in this process. The enclave's code is
+ * holds the address of eexit_tramp.S in this process. The enclave's code is
  * shared by every process that holds the enclave (and outlives an
- * execve), its stub address is not; the fixed slot is what they share.
+ * execve), its trampoline address is not; the fixed slot is what they share.
  *
  * EEXIT needs nothing from its site: RBX is the target, RCX gets the AEP.
  * The rewrite changes enclave code after its measurement, which the
@@ -38,7 +38,7 @@
 #define EEXIT_SLOT_PAGE 0x7fff0000UL
 #define PAGE 4096UL
 
-void shim_eexit_stub(void);
+void shim_eexit_trampoline(void);
 
 static bool eexit_slot_ready, eexit_rewrite_on;
 
@@ -61,7 +61,7 @@ void shim_eexit_init(void)
 		munmap(page, PAGE);
 		return;
 	}
-	*(void **)page = (void *)shim_eexit_stub;
+	*(void **)page = (void *)shim_eexit_trampoline;
 	mprotect(page, PAGE, PROT_READ);
 	eexit_slot_ready = true;
 	eexit_rewrite_on = !fast || strcmp(fast, "0");
@@ -157,7 +157,7 @@ static void fast_altstack_leave(struct shim_thread *t)
 		sigaltstack(&t->prog_altstack, NULL);
 }
 
-/* The C half of eexit_stub.S. */
+/* The C half of eexit_tramp.S. */
 int shim_fast_eexit(struct sgx_regs *regs);
 
 int shim_fast_eexit(struct sgx_regs *regs)

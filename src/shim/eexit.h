@@ -30,7 +30,7 @@ void shim_eexit_site_rewrite(uint8_t *p, size_t len);
  */
 bool shim_eexit_site_fault(const siginfo_t *si, const ucontext_t *uc);
 
-/* The ENCLU the stub falls back to: in enclave mode, as at the site. */
+/* The ENCLU the trampoline falls back to: in enclave mode, as at the site. */
 void shim_eexit_slow(void);
 
 #endif /* SOFTSGX_SHIM_EEXIT_H */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * EEXIT without a trap (eexit.c). Enclave code reaches shim_eexit_stub by
+ * EEXIT without a trap (eexit.c). Enclave code reaches shim_eexit_trampoline by
  * the `jmp *SLOT` that replaced its `mov $EEXIT, %eax; ENCLU`, in enclave
  * mode: every register the enclave's, RAX excepted (the mov is gone). The
  * registers go into a struct sgx_regs below the red zone of the current
@@ -24,10 +24,10 @@
 #define EEXIT 4
 
 	.text
-	.globl	shim_eexit_stub
-	.hidden	shim_eexit_stub
-	.type	shim_eexit_stub, @function
-shim_eexit_stub:
+	.globl	shim_eexit_trampoline
+	.hidden	shim_eexit_trampoline
+	.type	shim_eexit_trampoline, @function
+shim_eexit_trampoline:
 	lea	-RED_ZONE(%rsp), %rsp
 	pushfq
 	push	%rbp
@@ -66,6 +66,6 @@ shim_eexit_stub:
 shim_eexit_slow:
 	.byte	0x0f, 0x01, 0xd7
 	ud2
-	.size	shim_eexit_stub, . - shim_eexit_stub
+	.size	shim_eexit_trampoline, . - shim_eexit_trampoline
 
 	.section .note.GNU-stack, "", @progbits
