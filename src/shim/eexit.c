@@ -20,6 +20,8 @@
 #include <ucontext.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "arch/enclu.h"
 #include "arch/epc.h"
@@ -125,6 +127,10 @@ size_t shim_eexit_rewrite(struct sgx_encl *encl)
 
 	if (!eexit_slot_ready || !eexit_rewrite_on || !encl->nr_pages)
 		return 0;
+	/* An ELRANGE mapped over the slot would take its place. */
+	if (encl->base < EEXIT_SLOT_PAGE + PAGE &&
+	    EEXIT_SLOT_PAGE < encl->base + encl->size)
+		return 0;
 	for (size_t i = 0; i < encl->nr_pages; i++) {
 		uint8_t *p;
 		size_t run;
@@ -157,6 +163,53 @@ static void fast_altstack_leave(struct shim_thread *t)
 		sigaltstack(&t->prog_altstack, NULL);
 }
 
+void shim_eexit_called(void);
+
+static bool synchronous(int sig, const siginfo_t *si)
+{
+	return si->si_code > 0 &&
+	       (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL ||
+		sig == SIGFPE || sig == SIGTRAP || sig == SIGSYS);
+}
+
+/*
+ * EEXIT is one instruction; its trap-free emulation is not. A signal that
+ * arrives before it is done would find the thread half out: still in
+ * enclave mode, at an address outside the enclave. Take it as arriving
+ * just after the EEXIT instead: keep it, and raise it again then. A kick
+ * (ETRACK) is dropped: the thread is leaving the enclave anyway.
+ */
+bool shim_eexit_defer(struct shim_thread *t, int sig, const siginfo_t *si,
+		      const ucontext_t *uc)
+{
+	uintptr_t rip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+
+	if (!t || !t->lp.encl.active || synchronous(sig, si))
+		return false;
+	if (!t->fast_exit && !(rip >= (uintptr_t)shim_eexit_trampoline &&
+			       rip < (uintptr_t)shim_eexit_called))
+		return false;
+	if (sig == SHIM_SIGKICK && si->si_code == SI_QUEUE)
+		return true;
+	if (t->nr_deferred <
+	    (int)(sizeof(t->deferred) / sizeof(t->deferred[0]))) {
+		t->deferred[t->nr_deferred].sig = sig;
+		t->deferred[t->nr_deferred].info = *si;
+		t->nr_deferred++;
+	}
+	return true;
+}
+
+static void raise_deferred(struct shim_thread *t)
+{
+	while (t->nr_deferred) {
+		int i = --t->nr_deferred;
+
+		syscall(SYS_rt_tgsigqueueinfo, getpid(), t->tid,
+			t->deferred[i].sig, &t->deferred[i].info);
+	}
+}
+
 /* The C half of eexit_tramp.S. */
 int shim_fast_eexit(struct sgx_regs *regs);
 
@@ -167,6 +220,8 @@ int shim_fast_eexit(struct sgx_regs *regs)
 
 	if (!t)
 		return 1;
+	__atomic_store_n(&t->fast_exit, true, __ATOMIC_RELAXED);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	shim_sud_allow(t);
 	/* TLS is the host's from here on. */
 	regs->fsbase = shim_rdfsbase();
@@ -177,10 +232,15 @@ int shim_fast_eexit(struct sgx_regs *regs)
 		/* The trap path raises the #GP: its registers as they were. */
 		if (regs->fsbase != t->host_fsbase)
 			shim_wrfsbase(regs->fsbase);
+		__atomic_store_n(&t->fast_exit, false, __ATOMIC_RELAXED);
+		raise_deferred(t);
 		if (t->lp.encl.active)
 			shim_sud_enter(t);
 		return 1;
 	}
 	fast_altstack_leave(t);
+	__atomic_store_n(&t->fast_exit, false, __ATOMIC_RELAXED);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	raise_deferred(t);
 	return 0;
 }

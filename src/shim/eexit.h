@@ -30,6 +30,14 @@ void shim_eexit_site_rewrite(uint8_t *p, size_t len);
  */
 bool shim_eexit_site_fault(const siginfo_t *si, const ucontext_t *uc);
 
+/*
+ * A signal that arrived while a trap-free EEXIT was under way, kept to be
+ * raised again when it is done (true: the caller is finished with it).
+ */
+struct shim_thread;
+bool shim_eexit_defer(struct shim_thread *t, int sig, const siginfo_t *si,
+		      const ucontext_t *uc);
+
 /* The ENCLU the trampoline falls back to: in enclave mode, as at the site. */
 void shim_eexit_slow(void);
 

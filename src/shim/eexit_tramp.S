@@ -46,14 +46,24 @@ shim_eexit_trampoline:
 
 	mov	%rsp, %rdi
 	call	shim_fast_eexit
+	.globl	shim_eexit_called
+	.hidden	shim_eexit_called
+shim_eexit_called:
 	test	%eax, %eax
-	jnz	.Lregs
+	jnz	.Ldeclined
 
-	/* Exited: the host's FS and GS. */
+	/*
+	 * Exited: the host's FS and GS, and the jump to RBX, which EEXIT
+	 * leaves holding its target: no memory is needed for it. The
+	 * program's own alternate stack is back, so a signal at the jump
+	 * writes its frame below this stack's red zone.
+	 */
 	SET_BASES
+	RESTORE_REGS
+	jmp	*%rbx
 
-.Lregs:
-	/* R_RIP: RBX after an exit, shim_eexit_slow otherwise. */
+.Ldeclined:
+	/* Still in enclave mode, with softsgx's alternate stack armed. */
 	mov	R_RSP(%rsp), %rax
 	mov	R_RIP(%rsp), %rcx
 	mov	%rcx, JMP_SLOT(%rax)

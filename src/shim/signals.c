@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "shim/fsgs.h"
+#include "shim/eexit.h"
 #include "shim/shim.h"
 #include "shim/sud.h"
 
@@ -59,6 +60,8 @@ static void shim_signal_dispatch(int sig, siginfo_t *si, ucontext_t *uc,
 		shim_kick_enclave(NULL);
 		return;
 	}
+	if (shim_eexit_defer(t, sig, si, uc))
+		return;
 	if (sig == SIGSYS && shim_sud_sigsys(t, si, uc, b))
 		return;
 	if (shim_enclu_signal(t, sig, si, uc, b))

@@ -29,6 +29,13 @@ struct shim_thread {
 	char sud_selector;
 	bool sud_on;
 	bool sud_keep_allow; /* a host system call to run again, allowed */
+	/* Signals taken during a trap-free EEXIT, raised after it (eexit.c). */
+	bool fast_exit;
+	int nr_deferred;
+	struct {
+		int sig;
+		siginfo_t info;
+	} deferred[4];
 };
 
 /*
