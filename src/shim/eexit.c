@@ -180,7 +180,7 @@ static bool synchronous(int sig, const siginfo_t *si)
  * (ETRACK) is dropped: the thread is leaving the enclave anyway.
  */
 bool shim_eexit_defer(struct shim_thread *t, int sig, const siginfo_t *si,
-		      const ucontext_t *uc)
+		      ucontext_t *uc)
 {
 	uintptr_t rip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
 
@@ -191,6 +191,18 @@ bool shim_eexit_defer(struct shim_thread *t, int sig, const siginfo_t *si,
 		return false;
 	if (sig == SHIM_SIGKICK && si->si_code == SI_QUEUE)
 		return true;
+	/*
+	 * The rest wait in the kernel, blocked until the EEXIT is done, so
+	 * that none is lost (queued ones are never merged).
+	 */
+	if (!t->nr_deferred) {
+		t->deferred_mask = uc->uc_sigmask;
+		sigfillset(&uc->uc_sigmask);
+		for (int s = 1; s < NSIG; s++)
+			if (s == SIGSEGV || s == SIGBUS || s == SIGILL ||
+			    s == SIGFPE || s == SIGTRAP || s == SIGSYS)
+				sigdelset(&uc->uc_sigmask, s);
+	}
 	if (t->nr_deferred <
 	    (int)(sizeof(t->deferred) / sizeof(t->deferred[0]))) {
 		t->deferred[t->nr_deferred].sig = sig;
@@ -200,14 +212,19 @@ bool shim_eexit_defer(struct shim_thread *t, int sig, const siginfo_t *si,
 	return true;
 }
 
+/* Queued again in arrival order, then the mask that was in force. */
 static void raise_deferred(struct shim_thread *t)
 {
-	while (t->nr_deferred) {
-		int i = --t->nr_deferred;
+	int n = t->nr_deferred;
 
+	if (!n)
+		return;
+	for (int i = 0; i < n; i++)
 		syscall(SYS_rt_tgsigqueueinfo, getpid(), t->tid,
 			t->deferred[i].sig, &t->deferred[i].info);
-	}
+	t->nr_deferred = 0;
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &t->deferred_mask, NULL,
+		_NSIG / 8);
 }
 
 /* The C half of eexit_tramp.S. */

@@ -36,7 +36,7 @@ bool shim_eexit_site_fault(const siginfo_t *si, const ucontext_t *uc);
  */
 struct shim_thread;
 bool shim_eexit_defer(struct shim_thread *t, int sig, const siginfo_t *si,
-		      const ucontext_t *uc);
+		      ucontext_t *uc);
 
 /* The ENCLU the trampoline falls back to: in enclave mode, as at the site. */
 void shim_eexit_slow(void);

@@ -36,6 +36,7 @@ struct shim_thread {
 		int sig;
 		siginfo_t info;
 	} deferred[4];
+	sigset_t deferred_mask; /* the mask the first one interrupted */
 };
 
 /*
