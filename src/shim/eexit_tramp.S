@@ -15,11 +15,10 @@
 
 #define FRAME R_SIZE
 
-/* Scratch below the stack's red zone: saved RFLAGS, RBP, then the jump. */
+/* Scratch below the stack's red zone: saved RFLAGS and RBP. */
 #define RED_ZONE 128
 #define SAVED_RFLAGS (-RED_ZONE - 8)
 #define SAVED_RBP (-RED_ZONE - 16)
-#define JMP_SLOT (-RED_ZONE - 8)
 
 #define EEXIT 4
 
@@ -52,23 +51,13 @@ shim_eexit_called:
 	test	%eax, %eax
 	jnz	.Ldeclined
 
-	/*
-	 * Exited: the host's FS and GS, and the jump to RBX, which EEXIT
-	 * leaves holding its target: no memory is needed for it. The
-	 * program's own alternate stack is back, so a signal at the jump
-	 * writes its frame below this stack's red zone.
-	 */
+	/* Exited: the host's FS and GS, then to RBX (R_RIP). */
 	SET_BASES
-	RESTORE_REGS
-	jmp	*%rbx
+	IRET_TO_REGS
 
 .Ldeclined:
-	/* Still in enclave mode, with softsgx's alternate stack armed. */
-	mov	R_RSP(%rsp), %rax
-	mov	R_RIP(%rsp), %rcx
-	mov	%rcx, JMP_SLOT(%rax)
-	RESTORE_REGS
-	jmp	*JMP_SLOT(%rsp)
+	/* Still in enclave mode: on to a real ENCLU, as at the site. */
+	IRET_TO_REGS
 
 	/* The emulated ENCLU, when the fast path declines. */
 	.globl	shim_eexit_slow

@@ -560,11 +560,7 @@ int shim_fast_enter(struct sgx_regs *regs)
 	if (leaf != EENTER && leaf != ERESUME)
 		return 1;
 	t = shim_thread_get();
-	/*
-	 * ERESUME's jump target waits below the enclave stack's red zone,
-	 * where only a signal frame could land: not without our altstack.
-	 */
-	if (!t || (leaf == ERESUME && !t->altstack))
+	if (!t)
 		return 1;
 	regs->fsbase = shim_rdfsbase();
 	regs->gsbase = shim_rdgsbase();

@@ -7,10 +7,10 @@
  * leaf, and then:
  *   1: declined — everything is restored and we return to the ENCLU,
  *      which traps as usual (no thread state);
- *   0: entered — FS/GS become the enclave's, the registers its (RSP the
- *      one at the ENCLU for EENTER, the SSA's for ERESUME, whose extended
- *      state shim_fast_enter() already loaded), and we jump to the
- *      enclave entry or the interrupted instruction;
+ *   0, 3: entered (EENTER, ERESUME) — FS/GS become the enclave's, the
+ *      registers its (RSP the one at the ENCLU for EENTER, the SSA's for
+ *      ERESUME, whose extended state shim_fast_enter() already loaded),
+ *      and IRETQ goes to the enclave entry or the interrupted instruction;
  *   2: faulted — the same jump, to the vDSO's exception label with
  *      RDI/RSI/RDX describing the fault, as the kernel's fixup does.
  * A signal that arrives before the jump sees a RIP outside the enclave
@@ -18,17 +18,8 @@
  */
 #include "regs.S.inc"
 
-/* struct sgx_regs, below a 16-byte aligned frame pointer, and a slot. */
-#define R_SLOT R_SIZE
-#define FRAME (R_SIZE + 16)
-/*
- * Where the jump target is kept below the final RSP: after EENTER that is
- * the RSP at the ENCLU, and its -8 the return address of our call; after
- * ERESUME it is the enclave's, whose code may keep data in its red zone,
- * so the target goes below that (where a signal handler could write too).
- */
-#define EENTER_SLOT -8
-#define ERESUME_SLOT -136
+/* struct sgx_regs, below a 16-byte aligned frame pointer. */
+#define FRAME R_SIZE
 
 	.text
 	.globl	shim_fast_enclu
@@ -52,32 +43,18 @@ shim_fast_enclu:
 	mov	8(%rbp), %rax		/* our return address: the ENCLU */
 	mov	%rax, R_RIP(%rsp)
 
-	movq	$EENTER_SLOT, R_SLOT(%rsp)
 	mov	%rsp, %rdi
 	call	shim_fast_enter
 	cmp	$1, %eax
 	je	.Ldecline
 	cmp	$2, %eax
 	je	.Lregs
-	cmp	$3, %eax
-	jne	.Lbases
-	movq	$ERESUME_SLOT, R_SLOT(%rsp)
 .Lbases:
 	/* Entered: the enclave's FS and GS. */
 	SET_BASES
 
 .Lregs:
-	mov	R_RSP(%rsp), %rax
-	add	R_SLOT(%rsp), %rax
-	mov	R_RIP(%rsp), %rcx
-	mov	%rcx, (%rax)
-	cmpq	$ERESUME_SLOT, R_SLOT(%rsp)
-	je	.Lresume
-	RESTORE_REGS
-	jmp	*EENTER_SLOT(%rsp)
-.Lresume:
-	RESTORE_REGS
-	jmp	*ERESUME_SLOT(%rsp)
+	IRET_TO_REGS
 
 .Ldecline:
 	mov	R_RAX(%rsp), %rax
